@@ -1,0 +1,394 @@
+"""The SOP identity page and the signer block, read from lines of text.
+
+Contract with ``sopbaku.normalize`` (which is written against exactly this):
+
+* :func:`parse_identity` returns ``{key: raw text}``, keys from
+  ``sopbaku.raw.IDENTITY_KEYS``. A field that is not printed, or printed with
+  a blank value ("Nomor SOP : "), is left out; a blank one is noted as
+  ``identity-field-empty`` by :func:`read_identity`.
+* List fields (``dasar_hukum``, ``kualifikasi_pelaksana``, ``keterkaitan``,
+  ``peralatan_perlengkapan``, ``peringatan``, ``pencatatan_pendataan``): raw
+  text, items separated by "\\n", each item keeping its printed number or
+  bullet when it had one ("1. PP Nomor 60 ...", "- Setiap tahap ..."). Lines
+  the source wrapped are joined back into their item. A run the export itself
+  flattened into one cell ("1. ... Daerah2. PP Nomor ...") is left as printed:
+  normalize splits it. Only HTML tags are removed.
+* ``disahkan_oleh``: the raw text of the signer cell with its spacing kept
+  (a run of spaces often marks a line break of the cell), e.g.
+  "CAMAT BUNGURSARI  M.SARIPUL.HAROM.S.Sos NIP. 19640104 199101 1 004";
+  a block printed over several lines has them joined by "\\n".
+* Dates raw as printed ("02 Januari 2019", "-"); ``nomor`` raw
+  ("067 / 1394 / 2021").
+* ``nama``: the Nama SOP text as printed; a trailing stray check mark is
+  dropped and noted as ``stray-mark``.
+* ``instansi`` / ``unit``: from the heading lines before the first label
+  ("PEMERINTAH KABUPATEN PURWAKARTA", "KECAMATAN BUNGURSARI"), first
+  occurrence wins; a line naming both ("KECAMATAN WANGON KABUPATEN BANYUMAS")
+  is split: unit "KECAMATAN WANGON", instansi "KABUPATEN BANYUMAS".
+
+Layouts read: "Label : value" lines, tab cells ("\\tNomor SOP\\t:\\t..."), a
+value on the line after its label, and the two-column blocks of the page
+linearized (both labels, then both lists in the same order). A list whose
+label is missing from such a pair is placed by its partner's position, and a
+list of regulations always goes to ``dasar_hukum`` (noted ``label-missing``).
+
+:func:`parse_signature` returns the signer block under a table (place/date
+line, jabatan, name, NIP line) as its non-blank lines joined by "\\n", or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from sopbaku.ingest.textutil import clean, is_blank, is_title_line, strip_html
+from sopbaku.raw import RawNote
+
+#: Label patterns, matched at the start of a cell (case-insensitive).
+_LABEL_PATTERNS: dict[str, str] = {
+    "nomor": r"no(?:mor|\.)?\s*(?:sop|pos)",
+    "tanggal_pembuatan": r"(?:tanggal|tgl\.?)\s*(?:pembuatan|dibuat)",
+    "tanggal_revisi": r"(?:tanggal|tgl\.?)\s*revisi",
+    "tanggal_efektif": r"(?:tanggal|tgl\.?)\s*(?:efektif|berlaku)",
+    "tanggal_pengesahan": r"(?:tanggal|tgl\.?)\s*(?:pengesahan|disahkan)",
+    "disahkan_oleh": r"disahkan\s+oleh",
+    "nama": r"nama\s+(?:sop|pos|prosedur)",
+    "dasar_hukum": r"dasar\s+hukum",
+    "kualifikasi_pelaksana": r"kualifikasi\s+pelaksana(?:an)?",
+    "keterkaitan": r"keterkaitan",
+    "peralatan_perlengkapan": r"peralatan\s*(?:/|dan|&)?\s*(?:perlengkapan|kelengkapan)?|perlengkapan",
+    "peringatan": r"peringatan",
+    "pencatatan_pendataan": r"pencatatan\s*(?:(?:/|dan|&)\s*pendataan)?",
+}
+_LABELS = {key: re.compile(rf"(?:{p})(?![a-z])\s*(?P<colon>:)?\s*(?P<value>.*)$", re.I | re.S)
+           for key, p in _LABEL_PATTERNS.items()}
+#: Canonical spellings for the fuzzy fallback that absorbs OCR noise ("Dasar Hukurn").
+_LABEL_NAMES: dict[str, str] = {
+    "nomor sop": "nomor", "tanggal pembuatan": "tanggal_pembuatan", "tanggal revisi": "tanggal_revisi",
+    "tanggal efektif": "tanggal_efektif", "tanggal pengesahan": "tanggal_pengesahan",
+    "disahkan oleh": "disahkan_oleh", "nama sop": "nama", "dasar hukum": "dasar_hukum",
+    "kualifikasi pelaksana": "kualifikasi_pelaksana", "keterkaitan": "keterkaitan",
+    "peralatan perlengkapan": "peralatan_perlengkapan", "peringatan": "peringatan",
+    "pencatatan dan pendataan": "pencatatan_pendataan",
+}
+#: Similarity (0-100) a short line needs to a canonical label to count as that label.
+FUZZY_LABEL_SCORE = 85
+#: Fields holding one value; the rest hold lists.
+SCALAR_KEYS = frozenset({"nomor", "tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif",
+                         "tanggal_pengesahan", "disahkan_oleh", "nama"})
+#: Fields printed side by side on the identity page (left, right).
+PAIRS = (("dasar_hukum", "kualifikasi_pelaksana"), ("keterkaitan", "peralatan_perlengkapan"),
+         ("peringatan", "pencatatan_pendataan"))
+_REGULATION = re.compile(
+    r"\b(?:undang|uu|pp|peraturan|perpres|permen\w*|inpres|perda|perbup|perwal|pergub|keputusan|"
+    r"kepmen\w*|keppres|instruksi|surat\s+edaran)\b", re.I)
+_ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*")
+_BULLET = re.compile(r"^\s*[-•*·–]\s+")
+_TRAILING_TICKS = re.compile(r"\s*[✓✔√☑]+\s*$")
+_INSTANSI = re.compile(r"\b(?:pemerintah\s+)?(?:kabupaten|kab\.|kota|provinsi|prov\.)\s*\S", re.I)
+_UNIT = re.compile(r"^(?:kecamatan|kelurahan|desa|dinas|badan|sekretariat|inspektorat|kantor|bagian|"
+                   r"bidang|satuan|rumah\s+sakit|puskesmas|uptd?)\b", re.I)
+_NIP_LINE = re.compile(r"^\s*NIP\b", re.I)
+_PLACE_DATE = re.compile(r"^[A-Za-z][\w .'-]*,\s*\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}\s*$")
+#: Longest heading line still read as an instansi/unit name.
+MAX_HEADING_CHARS = 100
+#: Lines a signer block may have above its NIP line (place/date, "a.n.", jabatan, name).
+MAX_SIGNATURE_LINES = 6
+#: Longest line still part of a signer block; longer ones are prose.
+MAX_SIGNATURE_LINE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Label:
+    """An identity label found at the start of a cell, with any value printed after it."""
+
+    key: str
+    printed: str
+    value: str
+
+
+@dataclass
+class IdentityBlock:
+    """What :func:`read_identity` found: the raw fields and the notes on oddities."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    notes: list[RawNote] = field(default_factory=list)
+
+
+def match_label(cell: str) -> Label | None:
+    """The identity label a cell opens with, or None.
+
+    A list label only counts when the cell is the label alone or has a ":"
+    after it, so that a content line such as "Pencatatan dilakukan ..." is
+    not taken for the "Pencatatan" label.
+    """
+    text = cell.strip()
+    for key, pattern in _LABELS.items():
+        m = pattern.match(text)
+        if not m:
+            continue
+        value = m["value"].strip()
+        if key in SCALAR_KEYS or not value or m["colon"]:
+            return Label(key, text[: m.start("value")].strip(" :"), value)
+    return _fuzzy_label(text)
+
+
+def _fuzzy_label(text: str) -> Label | None:
+    """A short cell that is a label misspelled by OCR; only a label standing alone qualifies."""
+    bare = text.rstrip(" :")
+    folded = " ".join(re.findall(r"[a-z]+", bare.casefold()))
+    if not folded or len(folded.split()) > 4 or any(ch.isdigit() for ch in bare):
+        return None
+    best = process.extractOne(folded, list(_LABEL_NAMES), scorer=fuzz.ratio, score_cutoff=FUZZY_LABEL_SCORE)
+    return Label(_LABEL_NAMES[best[0]], bare, "") if best else None
+
+
+def is_identity_line(line: str) -> bool:
+    """Whether a line opens with an identity label (in any of its tab cells)."""
+    return any(match_label(cell) for cell in _cells(line))
+
+
+def read_identity(lines: list[str]) -> IdentityBlock:
+    """The identity fields in ``lines`` (raw, see the module contract) and notes on what was odd."""
+    rows = [_cells(line) for line in lines]
+    present = {label.key for row in rows for cell in row if (label := match_label(cell))}
+    reader = _Reader(present)
+    for row in rows:
+        reader.feed(row)
+    reader.flush()
+    reader.drop_stray_tick()
+    return IdentityBlock(reader.fields, reader.notes)
+
+
+def parse_identity(lines: list[str]) -> dict[str, str]:
+    """The identity fields in ``lines``: ``IDENTITY_KEYS`` -> raw text (see the module contract)."""
+    return read_identity(lines).fields
+
+
+def _cells(line: str) -> list[str]:
+    """The non-empty cells of a line, HTML removed, lone ":" separators dropped; spacing kept."""
+    cells = (strip_html(cell).strip() for cell in line.split("\t"))
+    return [cell for cell in cells if cell and cell != ":"]
+
+
+@dataclass
+class _Reader:
+    """Walks the identity lines, collecting the content under each label until the next one."""
+
+    present: set[str]
+    fields: dict[str, str] = field(default_factory=dict)
+    notes: list[RawNote] = field(default_factory=list)
+    pending: dict[str, str] = field(default_factory=dict)  # key -> label as printed, awaiting content
+    stream: list[str | None] = field(default_factory=list)  # content lines; None = a blank line
+    aligned: dict[str, list[str]] = field(default_factory=dict)  # tab cells lined up under labels
+
+    def feed(self, row: list[str]) -> None:
+        if not row:
+            if self.pending:
+                self.stream.append(None)
+            return
+        labels = [match_label(cell) for cell in row]
+        if not any(labels):
+            self._content(row)
+            return
+        label_open = False  # the previous cell of this line was a label still waiting for its value
+        for cell, label in zip(row, labels, strict=True):
+            if label is None:
+                self._content([cell])
+                label_open = False
+                continue
+            if not (label_open or self._completes_pair(label.key)):
+                self.flush()
+            self.pending[label.key] = label.printed
+            if label.value:
+                self.stream.append(label.value)
+            label_open = not label.value
+
+    def _completes_pair(self, key: str) -> bool:
+        """A right-column label printed on its own line after its still empty left partner."""
+        empty = not self.aligned and all(line is None for line in self.stream)
+        return empty and any((left, key) in PAIRS for left in self.pending)
+
+    def _content(self, cells: list[str]) -> None:
+        if not self.pending:
+            self._heading(" ".join(cells))
+        elif len(cells) > 1 and len(self.pending) > 1:
+            keys = list(self.pending)
+            for k, cell in enumerate(cells):
+                self.aligned.setdefault(keys[min(k, len(keys) - 1)], []).append(cell)
+        else:
+            self.stream.append(" ".join(cells))
+
+    def _heading(self, text: str) -> None:
+        """Instansi and unit from the heading lines printed before any label."""
+        text = clean(text)
+        if len(text) > MAX_HEADING_CHARS or is_title_line(text):
+            return
+        instansi = _INSTANSI.search(text)
+        if _UNIT.match(text):
+            unit = text[: instansi.start()].strip(" ,-") if instansi and instansi.start() > 0 else text
+            self.fields.setdefault("unit", unit)
+            if instansi and instansi.start() > 0:
+                self.fields.setdefault("instansi", text[instansi.start():])
+        elif instansi and instansi.start() == 0:
+            self.fields.setdefault("instansi", text)
+
+    def flush(self) -> None:
+        """Hand the content collected since the last label(s) to those labels."""
+        if not self.pending:
+            return
+        for key, lines in self.aligned.items():
+            self._set(key, lines, _blocks(lines))
+        keys = [key for key in self.pending if key not in self.aligned]
+        if keys:
+            self._assign(keys, _blocks(self.stream))
+        for key, printed in self.pending.items():
+            if key not in self.fields:
+                self.notes.append(RawNote("identity-field-empty", f"'{printed}' is present but blank."))
+        self.pending, self.stream, self.aligned = {}, [], {}
+
+    def _assign(self, keys: list[str], blocks: list[list[str]]) -> None:
+        lines = [line for line in self.stream if line is not None]
+        if len(blocks) > len(keys):
+            keys = self._with_missing_partners(keys, len(blocks))
+        if len(keys) == 1 or len(blocks) <= 1:
+            self._set(keys[0], lines, blocks)
+            return
+        if "dasar_hukum" in keys:
+            keys, blocks = _regulations_first(keys, blocks)
+        for k, key in enumerate(keys):
+            mine = blocks[k:k + 1] if k < len(keys) - 1 else blocks[k:]
+            self._set(key, lines, mine)
+
+    def _with_missing_partners(self, keys: list[str], wanted: int) -> list[str]:
+        """Add the unprinted partner of a side-by-side pair when there is a list too many."""
+        out = list(keys)
+        for left, right in PAIRS:
+            if len(out) >= wanted:
+                break
+            if right in out and left not in self.present and left not in out:
+                out.insert(out.index(right), left)
+                missing = left
+            elif left in out and right not in self.present and right not in out:
+                out.insert(out.index(left) + 1, right)
+                missing = right
+            else:
+                continue
+            self.notes.append(RawNote("label-missing", f"The label of '{missing}' is missing; its list was "
+                                                       f"placed by content and by the printed pair."))
+        return out
+
+    def _set(self, key: str, lines: list[str], blocks: list[list[str]]) -> None:
+        if key == "disahkan_oleh":
+            value = "\n".join(line.strip() for line in lines)
+        elif key in SCALAR_KEYS:
+            value = "\n".join(clean(line) for line in lines)
+        else:
+            value = "\n".join(item for block in blocks for item in block)
+        if value.strip():
+            self.fields[key] = value
+
+    def drop_stray_tick(self) -> None:
+        """A check mark printed after the Nama SOP (ticked off in a checklist) is not part of it."""
+        nama = self.fields.get("nama", "")
+        if _TRAILING_TICKS.search(nama):
+            self.fields["nama"] = _TRAILING_TICKS.sub("", nama)
+            self.notes.append(RawNote("stray-mark", f"A check mark follows the Nama SOP '{self.fields['nama']}';"
+                                                    " dropped."))
+
+
+def _blocks(stream: Iterable[str | None]) -> list[list[str]]:
+    """Split content lines into lists (blocks) of items.
+
+    A block ends where numbering restarts ("1." after "3."), where a numbered
+    list follows a paragraph after a blank line, or where a new paragraph
+    follows a blank line. Within a block a number or bullet starts an item;
+    in an unnumbered block a capitalised line starts one; any other line is
+    the previous item wrapped.
+    """
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    last_no: int | None = None
+    after_blank = False
+    for raw in stream:
+        if raw is None:
+            after_blank = True
+            continue
+        line = clean(raw)
+        number = _ITEM_NUMBER.match(line)
+        no = int(number[1]) if number else None
+        marked = no is not None or bool(_BULLET.match(line))
+        restart = no is not None and last_no is not None and no <= last_no
+        new_paragraph = after_blank and (last_no is None or not marked)
+        if current and (restart or new_paragraph):
+            blocks.append(current)
+            current, last_no = [], None
+        if not current or marked or (last_no is None and line[:1].isupper()):
+            current.append(line)
+        else:
+            current[-1] = f"{current[-1]} {line}"
+        last_no = no if no is not None else last_no
+        after_blank = False
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _regulations_first(keys: list[str], blocks: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Give ``dasar_hukum`` the one block that lists regulations; the others keep their order."""
+    legal = [k for k, block in enumerate(blocks) if _is_regulation_list(block)]
+    if len(legal) != 1 or len(blocks) != len(keys):
+        return keys, blocks
+    rest_keys = [key for key in keys if key != "dasar_hukum"]
+    rest_blocks = [block for k, block in enumerate(blocks) if k != legal[0]]
+    return ["dasar_hukum", *rest_keys], [blocks[legal[0]], *rest_blocks]
+
+
+def _is_regulation_list(block: list[str]) -> bool:
+    """Most items name a law or regulation (Undang-Undang, PP, Peraturan, Perbup ...)."""
+    hits = sum(bool(_REGULATION.search(item)) for item in block)
+    return hits * 2 > len(block)
+
+
+def signature_span(lines: list[str]) -> tuple[int, int] | None:
+    """``(start, end)`` of the signer block in ``lines`` (the text after a table), or None.
+
+    The block ends at its NIP line, or, without one, is a place/date line and
+    up to three lines under it. The search stops at the first title, identity
+    label, tab-separated line or instansi heading: what follows belongs to the
+    next SOP.
+    """
+    limit = next((k for k, line in enumerate(lines) if _opens_next_sop(line)), len(lines))
+    nip = next((k for k in range(limit) if _NIP_LINE.match(lines[k])), None)
+    if nip is not None:
+        start, taken = nip, 0
+        for k in range(nip - 1, -1, -1):
+            if is_blank(lines[k]):
+                continue
+            if taken == MAX_SIGNATURE_LINES or len(clean(lines[k])) > MAX_SIGNATURE_LINE_CHARS:
+                break
+            start, taken = k, taken + 1
+        return start, nip + 1
+    dated = next((k for k in range(limit) if _PLACE_DATE.match(clean(lines[k]))), None)
+    if dated is None:
+        return None
+    below = [k for k in range(dated + 1, limit) if not is_blank(lines[k])][:3]
+    return dated, (below[-1] if below else dated) + 1
+
+
+def _opens_next_sop(line: str) -> bool:
+    text = clean(line)
+    return ("\t" in line.strip() or is_title_line(line) or is_identity_line(line)
+            or bool(_UNIT.match(text) or _INSTANSI.match(text)))
+
+
+def parse_signature(lines: list[str]) -> str | None:
+    """The signer block in ``lines`` as its non-blank lines, cleaned, joined by "\\n"; None if absent."""
+    span = signature_span(lines)
+    if span is None:
+        return None
+    block = [clean(line) for line in lines[span[0]:span[1]] if not is_blank(line)]
+    return "\n".join(block) or None

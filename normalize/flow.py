@@ -1,0 +1,77 @@
+"""Step numbers, decisions and the order of steps (``next`` and ``branches``).
+
+Step numbers in a flowchart table run 1..N. A printed number that is missing
+("" ), misread by OCR ("4." where 1 belongs) or decorated ("14,") is
+recovered from the sequence, with a warning; a number that jumps is kept
+(the source may really skip one) and reported.
+
+A row is a decision when it was drawn as a diamond or its text offers the
+"no" path ("Jika setuju ..., jika tidak ... dikembalikan"). The "ya" branch is
+the next step; the "tidak" branch is a step the arrows or the text name ("kembali ke
+langkah 2"), or the last earlier step of the role the work is returned to,
+when performers are known; otherwise it stays null rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PRINTED_NO = re.compile(r"^\s*(\d{1,3})\s*[.,)]?\s*$")
+_DECISION_TEXT = re.compile(r"\b(?:jika|bila|apabila|kalau)\s+(?:tidak|belum|ditolak)\b", re.I)
+_BACK_TO_STEP = re.compile(
+    r"\b(?:kembali|dikembalikan|diserahkan|ke)\b[^.;]*?\b(?:langkah|kegiatan|nomor|no\.?|step)\s*(\d{1,3})\b", re.I)
+_RETURNED_TO = re.compile(r"\b(?:tidak|belum|ditolak)\b[^.;]*?\b(?:dikembalikan|diserahkan|kembali)\s+(?:ke|kepada)\s+"
+                          r"(?P<who>[^.;,]+)", re.I)
+
+
+@dataclass
+class Numbered:
+    no: int
+    problem: str | None  # warning code, when the printed number was not used as printed
+    message: str | None = None
+
+
+def printed_number(text: str) -> int | None:
+    """The integer a number cell shows ("4." -> 4, "14," -> 14), or None."""
+    m = re.match(r"^\s*(\d{1,3})", text or "")
+    return int(m[1]) if m else None
+
+
+def number_steps(printed: list[str]) -> list[Numbered]:
+    """Recover the step numbers 1..N from the printed number cells."""
+    values = [printed_number(p) for p in printed]
+    out: list[Numbered] = []
+    for i, (text, value) in enumerate(zip(printed, values, strict=True)):
+        expected = out[-1].no + 1 if out else 1
+        following = values[i + 1] if i + 1 < len(values) else None
+        if value is None:
+            out.append(Numbered(expected, "step-number-missing",
+                                f"Step number missing; {expected} taken from the sequence."))
+        elif value == expected:
+            clean = bool(_PRINTED_NO.match(text)) and not text.strip().endswith(",")
+            out.append(Numbered(value, None if clean else "step-number-misread",
+                                None if clean else f"Step number printed as '{text.strip()}'; read as {value}."))
+        elif following == expected + 1 or (following is None and i > 0):
+            out.append(Numbered(expected, "step-number-misread",
+                                f"Step number printed as '{text.strip()}'; read as {expected} from the sequence."))
+        else:
+            out.append(Numbered(value, "step-number-out-of-order",
+                                f"Step number {value} where {expected} was expected; kept as printed."))
+    return out
+
+
+def is_decision_text(kegiatan: str) -> bool:
+    return bool(_DECISION_TEXT.search(kegiatan or ""))
+
+
+def tidak_target_from_text(kegiatan: str) -> int | None:
+    """A step number the text sends the "no" path to ("dikembalikan ke langkah 2")."""
+    m = _BACK_TO_STEP.search(kegiatan or "")
+    return int(m[1]) if m else None
+
+
+def returned_to_phrase(kegiatan: str) -> str | None:
+    """Who the work goes back to on "no" ("... jika tidak dikembalikan kepada Sekretaris Camat")."""
+    m = _RETURNED_TO.search(kegiatan or "")
+    return m["who"].strip() if m else None
