@@ -12,9 +12,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from sopbaku.ingest.sniff import sniff
-
 from sopbaku.errors import InputFileError, UnsupportedFormatError
+from sopbaku.ingest.sniff import sniff
 from sopbaku.raw import RawDocument
 
 Reader = Callable[[Path, bytes, str], RawDocument]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from sopbaku.ingest import register, text_ocr, text_table
-
 from sopbaku.raw import RawDocument
 
 #: A file is a tab-separated export when at least this many lines hold 3+ cells.

@@ -103,7 +103,8 @@ def _fuzzy_in(key: str, words: Iterable[str]) -> bool:
     if len(key) < 3:
         return False
     return any(
-        len(word) >= 3 and key[0] == word[0] and Levenshtein.distance(key, word) <= (1 if len(word) < 8 else 2)
+        len(word) >= 3 and key[0] == word[0] and abs(len(key) - len(word)) <= 1
+        and Levenshtein.distance(key, word) <= (1 if len(word) < 8 else 2)
         for word in words
     )
 
@@ -182,9 +183,10 @@ def _step_number(tokens: Sequence[str]) -> int | None:
 
 def _is_header_start(tokens: Sequence[str]) -> bool:
     """A line that opens a table header: column words such as Pelaksana, Mutu Baku, Aktifitas."""
-    if _step_number(tokens) is not None:
+    if _step_number(tokens) is not None or textutil.is_title_line(" ".join(tokens)):
         return False
-    anchors = sum(_bare(t) in _HEADER_ANCHORS or (_is_header_word(t) and len(_bare(t)) > 5) for t in tokens)
+    anchors = sum(_is_header_word(t) and (_bare(t) in _HEADER_ANCHORS or _fuzzy_in(_bare(t), _HEADER_ANCHORS))
+                  for t in tokens)
     return anchors >= 2 or (anchors == 1 and sum(_is_header_word(t) for t in tokens) >= 3)
 
 
@@ -555,7 +557,7 @@ def _is_unit(token: str) -> bool:
 def _find_waktu(lines: list[list[str]], bare_ok: bool) -> _Waktu | None:
     """The one duration of a row: "N unit" on a line, else "N" with its unit up to 3 lines below.
 
-    ``bare_ok`` (the header names the unit, "Waktu (menit)") lets a lone
+    ``bare_ok`` (the header names the unit, "Waktu (menit)") lets any lone
     number be the duration.
     """
     for li, tokens in enumerate(lines):
@@ -573,8 +575,20 @@ def _find_waktu(lines: list[list[str]], bare_ok: bool) -> _Waktu | None:
                 for tj, unit in enumerate(lines[lj]):
                     if _is_unit(unit) and not (tj and _is_number(lines[lj][tj - 1], lookalike=True)):
                         return _Waktu(f"{number} {unit}", [(li, ti), (lj, tj)])
-            if bare_ok:
-                return _Waktu(number, [(li, ti)])
+    return _bare_waktu(lines, bare_ok)
+
+
+def _bare_waktu(lines: list[list[str]], header_unit: bool) -> _Waktu | None:
+    """A lone number as the duration: under a header naming the unit, or when no unit is printed.
+
+    A row has one duration, so when no number carries a unit the first
+    number of more than one digit is it (single digits are too often
+    OCR'd symbol debris), or any number when the header names the unit.
+    """
+    for li, tokens in enumerate(lines):
+        for ti, token in enumerate(tokens):
+            if _is_number(token) and (header_unit or len(token) > 1):
+                return _Waktu(token, [(li, ti)])
     return None
 
 
@@ -646,27 +660,36 @@ C_PHRASE_JOIN = 0.5  # (a bonus) a piece continues a phrase the document uses, f
 SPACE = 0.5
 
 
-class _Phrases:
-    """Word pairs seen next to each other in the document's table lines, as a phrase model.
+def _titlecase(word: str) -> bool:
+    return word[:1].isupper() and word[1:2].islower()
 
-    SOP tables repeat their phrases ("penyusunan RKT", "yg telah", "ditanda
-    tangani"): the output of one step is often the kelengkapan of the next.
-    A cut between two words that are a known phrase is suspect, and a piece
-    that continues a known phrase from the line above is likely the same cell.
-    Pairs whose second word is capitalised are not counted: a capital usually
-    starts a new cell, so such pairs are neighbouring cells, not a phrase.
+
+class _Phrases:
+    """The document's own words and word pairs, as a phrase model learned from its table lines.
+
+    SOP tables repeat their phrases ("penyusunan RKT", "yg telah", "Dokumen
+    Pengukuran Kinerja"): the output of one step is often the kelengkapan of
+    the next. A cut between two words that form a known phrase is suspect, a
+    piece that continues a known phrase from the line above is likely the same
+    cell, and a word cut by a hyphen ("pengu-") is finished by the piece that
+    makes a word the document uses ("kuran").
     """
 
     def __init__(self, lines: Iterable[list[str]]) -> None:
         self.counts: dict[tuple[str, str], int] = {}
+        self.words: set[str] = set()
         for words in lines:
+            self.words.update(_bare(w) for w in words)
             for left, right in pairwise(words):
-                if not (right[:1].isupper() and right[1:2].islower()):
-                    key = (_bare(left), _bare(right))
-                    self.counts[key] = self.counts.get(key, 0) + 1
+                key = (_bare(left), _bare(right))
+                self.counts[key] = self.counts.get(key, 0) + 1
 
     def seen(self, left: str, right: str) -> int:
         return self.counts.get((_bare(left), _bare(right)), 0)
+
+    def completes(self, head: str, tail: str) -> bool:
+        """``head`` ends in a hyphen and ``head`` + ``tail`` is a word of the document."""
+        return head.endswith("-") and _bare(head[:-1] + tail) in self.words
 
 
 class _LineStates:
@@ -708,17 +731,19 @@ class _LineStates:
         cuts = {k for k in state if 0 < k < n}
         cost = sum(C_SEPARATOR for k in self.seg.seps if 0 < k < n and k not in cuts)
         cost += sum(C_DEBRIS for k in self.seg.debris if 0 < k < n and k != a)
-        cost += sum(C_PHRASE_SPLIT for k in cuts if phrases.seen(words[k - 1], words[k]) >= 2)
+        cost += sum(C_PHRASE_SPLIT for k in cuts if phrases.seen(words[k - 1], words[k]) >= 2
+                    and not (self.seg.first and _titlecase(words[k])))
         if a == 0 and n:
             cost += C_KEGIATAN_DONE
         cost += C_RIGHTWARD * ((b - a) + 2 * (n - b))
         if self.seg.first:
-            cost += sum(C_CAPITAL for k in range(1, n)
-                        if k not in cuts and words[k][:1].isupper() and words[k][1:2].islower())
+            cost += sum(C_CAPITAL for k in range(1, n) if k not in cuts and _titlecase(words[k]))
         return cost
 
     def unary(self, widths: np.ndarray) -> np.ndarray:
-        return self.fixed + C_OVERFLOW * np.clip(self.width - widths, 0, None).sum(axis=1)
+        """Cost of each split at each of ``widths`` (shape K x 3): shape K x states."""
+        over = np.clip(self.width[None, :, :] - widths[:, None, :], 0, None).sum(axis=2)
+        return self.fixed[None, :] + C_OVERFLOW * over
 
 
 class _LinePair:
@@ -735,17 +760,29 @@ class _LinePair:
 
     @staticmethod
     def _phrase_joins(upper: _LineStates, lower: _LineStates, phrases: _Phrases) -> np.ndarray:
-        """How many columns continue a known phrase from ``upper``'s piece into ``lower``'s."""
-        known = np.array([[phrases.seen(u, v) > 0 for v in lower.seg.words] + [False]
-                          for u in upper.seg.words] + [[False] * (len(lower.seg.words) + 1)])
+        """Per pair of splits, how many columns continue a known phrase or finish a hyphenated word.
+
+        A hyphenated word continued by a capitalised piece counts against.
+        """
+
+        def link(u: str, v: str) -> float:
+            if u.endswith("-") and len(u) > 2:
+                return 1.0 if phrases.completes(u, v) else -1.0 if v[:1].isupper() else 0.0
+            return 1.0 if phrases.seen(u, v) else 0.0
+
+        known = np.zeros((len(upper.seg.words) + 1, len(lower.seg.words) + 1))
+        for i, u in enumerate(upper.seg.words):
+            for j, v in enumerate(lower.seg.words):
+                known[i, j] = link(u, v)
         joins = np.zeros((len(upper.states), len(lower.states)))
         for c in range(3):
-            joins += known[upper.last[:, c][:, None], lower.first[:, c][None, :]] & ~upper.hyphen[:, c][:, None]
+            joins += known[upper.last[:, c][:, None], lower.first[:, c][None, :]]
         return joins
 
     def cost(self, widths: np.ndarray) -> np.ndarray:
-        room = np.clip(widths - self.reach - WRAP_SLACK, 0, None)
-        return self.fixed + C_WRAP * (room * self.wraps).sum(axis=2)
+        """Transition costs at each of ``widths`` (K x 3): shape K x upper states x lower states."""
+        room = np.clip(widths[:, None, None, :] - self.reach[None] - WRAP_SLACK, 0, None)
+        return self.fixed[None] + C_WRAP * (room * self.wraps[None]).sum(axis=3)
 
 
 class _RowModel:
@@ -755,26 +792,36 @@ class _RowModel:
         self.lines = [_LineStates(seg, phrases) for seg in segs]
         self.pairs = [_LinePair(u, v, phrases) for u, v in pairwise(self.lines)]
 
-    def best(self, widths: np.ndarray) -> tuple[float, list[_State]]:
-        """The cheapest split of every line at ``widths``, and its cost (Viterbi)."""
+    def costs(self, widths: np.ndarray) -> np.ndarray:
+        """The cheapest total cost at each of ``widths`` (K x 3): Viterbi without the path."""
         if not self.lines:
-            return 0.0, []
+            return np.zeros(len(widths))
         score = self.lines[0].unary(widths)
+        for pair, line in zip(self.pairs, self.lines[1:], strict=True):
+            score = (score[:, :, None] + pair.cost(widths)).min(axis=1) + line.unary(widths)
+        return score.min(axis=1)
+
+    def best(self, widths: np.ndarray) -> list[_State]:
+        """The cheapest split of every line at column ``widths`` (Viterbi)."""
+        if not self.lines:
+            return []
+        one = widths[None, :]
+        score = self.lines[0].unary(one)[0]
         back: list[np.ndarray] = []
         for pair, line in zip(self.pairs, self.lines[1:], strict=True):
-            total = score[:, None] + pair.cost(widths)
+            total = score[:, None] + pair.cost(one)[0]
             back.append(total.argmin(axis=0))
-            score = total.min(axis=0) + line.unary(widths)
+            score = total.min(axis=0) + line.unary(one)[0]
         s = int(score.argmin())
         path = [s]
         for pointers in reversed(back):
             s = int(pointers[s])
             path.append(s)
         path.reverse()
-        return float(score.min()), [line.states[s] for line, s in zip(self.lines, path, strict=True)]
+        return [line.states[s] for line, s in zip(self.lines, path, strict=True)]
 
     def cells(self, widths: np.ndarray) -> tuple[str, str, str]:
-        _, states = self.best(widths)
+        states = self.best(widths)
         pieces: tuple[list[str], list[str], list[str]] = ([], [], [])
         for line, state in zip(self.lines, states, strict=True):
             for column, piece in zip(pieces, line.pieces(state), strict=True):
@@ -783,37 +830,49 @@ class _RowModel:
         return _join_lines(pieces[0]), _join_lines(pieces[1]), _join_lines(pieces[2])
 
 
-#: Column widths tried when fitting a page, in average characters.
-WIDTH_RANGE = np.arange(5.0, 60.0, 0.25)
+#: Column widths tried when fitting a page, in average characters: a coarse grid, then finer steps.
+WIDTH_GRID = np.arange(5.0, 46.0, 1.0)
+WIDTH_STEPS = np.arange(-1.0, 1.01, 0.25)
 #: Starting widths (Kegiatan, Kelengkapan, Output) for the fit; a typical A4 SOP table.
 START_WIDTHS = (14.0, 18.0, 14.0)
+#: Width triples evaluated at once (bounds memory: each needs states x states x 3 floats per line pair).
+TRIAL_CHUNK = 256
 
 
-def _fit_widths(rows: list[_RowModel], start: Sequence[float] = START_WIDTHS) -> np.ndarray:
-    """Column widths that make the rows' text wrap most consistently (coordinate descent).
+def _fit_widths(rows: list[_RowModel]) -> np.ndarray:
+    """Column widths that make the rows' text wrap most consistently.
 
     Too narrow a width makes pieces overflow; too wide a width makes lines
-    that wrapped early look wrong. The best widths balance the two over all
-    rows of a page.
+    that wrapped early look wrong; the best widths balance the two over all
+    rows of a page. Kelengkapan and Output trade words at their shared
+    boundary, so their widths are searched together on a grid (one at a time
+    gets stuck); Kegiatan's alone; then all three are refined in small steps.
     """
-    widths = np.array(start, dtype=float)
-
-    def total(candidate: np.ndarray) -> float:
-        return sum(row.best(candidate)[0] for row in rows)
-
-    current = total(widths)
-    for _ in range(4):
-        changed = False
-        for column in range(3):
-            for value in WIDTH_RANGE:
-                trial = widths.copy()
-                trial[column] = value
-                cost = total(trial)
-                if cost < current - 1e-9:
-                    widths, current, changed = trial, cost, True
-        if not changed:
-            break
+    widths = np.array(START_WIDTHS)
+    for _ in range(2):
+        widths = _cheapest(rows, _vary(widths, [0], [WIDTH_GRID]))
+        widths = _cheapest(rows, _vary(widths, [1, 2], [WIDTH_GRID, WIDTH_GRID]))
+    for column in (0, 1, 2, 0, 1, 2):
+        widths = _cheapest(rows, _vary(widths, [column], [widths[column] + WIDTH_STEPS]))
     return widths
+
+
+def _vary(widths: np.ndarray, columns: list[int], values: list[np.ndarray]) -> np.ndarray:
+    """Every width triple that changes ``columns`` to all combinations of ``values``."""
+    grids = np.meshgrid(*values, indexing="ij")
+    trials = np.repeat(widths[None, :], grids[0].size, axis=0)
+    for column, grid in zip(columns, grids, strict=True):
+        trials[:, column] = np.clip(grid.ravel(), WIDTH_GRID[0], None)
+    return trials
+
+
+def _cheapest(rows: list[_RowModel], trials: np.ndarray) -> np.ndarray:
+    """The width triple among ``trials`` at which the rows cost least."""
+    totals = np.concatenate([
+        sum((row.costs(trials[i:i + TRIAL_CHUNK]) for row in rows), np.zeros(len(trials[i:i + TRIAL_CHUNK])))
+        for i in range(0, len(trials), TRIAL_CHUNK)
+    ])
+    return trials[int(totals.argmin())]
 
 
 def _join_lines(pieces: list[str]) -> str:

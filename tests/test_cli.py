@@ -147,6 +147,15 @@ def test_run_writes_the_good_file_and_reports_the_bad_one(tmp_path: Path) -> Non
     assert sorted(out.glob("*.json")) == jsons  # the same names: a re-run replaces, never piles up
 
 
+def test_run_keeps_dots_in_input_names(tmp_path: Path) -> None:
+    seed = shutil.copy(SEEDS[0], tmp_path / "scan.v2.txt")
+    assert sopbaku("run", seed, "--out", tmp_path / "out").returncode == 0
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    stems = {n.removesuffix(".json") for n in names if n.endswith(".json")}
+    assert stems and all(s.startswith("scan.v2_") for s in stems)
+    assert names == {f"{s}{ext}" for s in stems for ext in (".json", ".csv", ".docx")}
+
+
 def test_run_with_only_bad_files_fails_with_the_input_code(tmp_path: Path) -> None:
     files = bad_files(tmp_path)
     proc = sopbaku("run", files["empty"], files["noise"], files["missing"], "--out", tmp_path / "out")
@@ -212,3 +221,22 @@ def test_batch_exit_code_tells_all_good_partial_and_all_failed() -> None:
     assert BatchSummary([ok, bad]).exit_code == ExitCode.partial
     assert BatchSummary([bad, no_ocr]).exit_code == ExitCode.input_file
     assert BatchSummary([no_ocr, no_ocr]).exit_code == MissingDependencyError.exit_code
+
+
+def test_eval_prints_per_format_figures_and_writes_them_as_json(tmp_path: Path) -> None:
+    for seed in SEEDS[:2]:
+        shutil.copy(seed, tmp_path)
+        shutil.copy(gold_of(seed), tmp_path)
+    out = tmp_path / "figures.json"
+    proc = sopbaku("eval", tmp_path, "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "step_f1" in proc.stdout and "OVERALL" in proc.stdout
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert [f["file"] for f in figures["files"]] == [s.name for s in SEEDS[:2]]
+    assert figures["formats"]["text"]["step_f1"] == 1.0
+
+
+def test_eval_of_a_folder_without_gold_fails_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("No\tKegiatan\n", encoding="utf-8")
+    proc = sopbaku("eval", tmp_path)
+    assert proc.returncode == ExitCode.input_file and proc.stderr.count("\n") == 1

@@ -174,11 +174,13 @@ def write_outputs(
     from sopbaku.render import libreoffice
 
     for k in (int(k) for k in sops.sops["sop"]):
-        base = options.out_dir / unique_stem(stem or output_name(sops, k), taken)
+        name = unique_stem(stem or output_name(sops, k), taken)
+        # appended, not Path.with_suffix: a stem may hold dots ("scan.v2_sop-01")
         if options.write_json:
-            written.append(_write_text_atomic(base.with_suffix(".json"), jsonio.dumps(sops.one(k)) + "\n"))
-        written.append(render_csv.write_steps_csv(sops, k, base.with_suffix(".csv")))
-        docx = render_docx.write_docx(sops, k, base.with_suffix(".docx"), template=options.template)
+            json_text = jsonio.dumps(sops.one(k)) + "\n"
+            written.append(_write_text_atomic(options.out_dir / f"{name}.json", json_text))
+        written.append(render_csv.write_steps_csv(sops, k, options.out_dir / f"{name}.csv"))
+        docx = render_docx.write_docx(sops, k, options.out_dir / f"{name}.docx", template=options.template)
         written.append(docx)
         if options.pdf:
             written.append(libreoffice.convert_to_pdf(docx, options.out_dir))

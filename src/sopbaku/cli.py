@@ -10,6 +10,7 @@ beyond parsing options and printing: the batch loop lives in
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -167,6 +169,53 @@ def render(
         _out.print(str(path), markup=False, soft_wrap=True)
 
 
+@app.command("eval")
+def eval_(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Inputs with <stem>.gold.json beside them, or a manifest.json.")
+    ] = Path("corpus"),
+    json_out: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", dir_okay=False, help="Also write every figure as JSON.")
+    ] = None,
+    formats: Annotated[
+        list[str] | None, typer.Option("--format", metavar="FORMAT", help="Only inputs of this format (repeatable).")
+    ] = None,
+    hours_per_day: HoursPerDay = None,
+    effective_day: EffectiveDay = False,
+    roles: RolesFile = None,
+) -> None:
+    """Extract every input of DIR that has a gold file and print the figures per format.
+
+    The definitions are those of the shared scorer (../shared/tools/score.py), plus
+    seconds per page; one row per file, then one per format and the overall mean.
+    """
+    from sopbaku import evaluate  # the scorer is only needed here
+
+    settings = _settings(hours_per_day, effective_day, roles)
+
+    def extract_json(path: Path) -> list[dict]:
+        return jsonio.to_json(pipeline.extract(path, settings))
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with _reported(folder), Progress(*columns, console=_err, transient=True, disable=not _err.is_terminal) as bar:
+        task = bar.add_task("evaluating", total=None)
+        report = evaluate.evaluate(folder, extract_json, formats=formats,
+                                   on_file=lambda row: bar.update(task, advance=1, description=row.file))
+    if not report.files:
+        _err_line(f"sopbaku: {folder}: no input with a gold file found")
+        raise typer.Exit(ExitCode.input_file)
+    wide = _out if _out.is_terminal else Console(highlight=False, width=170)
+    for row in report.files:
+        if row.status != "ok":
+            _err_line(f"sopbaku: {row.file}: {row.status}: {row.error}")
+        figures = "  ".join(f"{k}={v:.3f}" for k, v in row.score.components().items() if v is not None)
+        wide.print(f"{row.file:42} {row.format:12} {row.seconds:6.2f}s  {figures}", markup=False, soft_wrap=True)
+    wide.print(report.table())
+    if json_out is not None:
+        json_out.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _out.print(f"figures written to {json_out}", markup=False, soft_wrap=True)
+
+
 def main() -> None:
     """Console-script entry point: the app, with a last net for errors no command caught."""
     try:
@@ -231,7 +280,7 @@ def _print_summary(summary: batch.BatchSummary, out: Path) -> None:
     table.add_column("status", footer=status)
     for r in summary.results:
         state = "ok" if r.ok else f"[red]failed[/red] ({r.exit_code.name})"
-        table.add_row(r.path.name, str(r.sops), str(r.steps), str(r.warnings), state)
+        table.add_row(escape(r.path.name), str(r.sops), str(r.steps), str(r.warnings), state)
     _out.print(table)
     _out.print(f"outputs in {out}", markup=False, soft_wrap=True)
 
@@ -243,7 +292,7 @@ def _report_failure(result: batch.FileResult) -> None:
 def _err_line(line: str, exc: BaseException | None = None, code: ExitCode = ExitCode.ok) -> None:
     """One unwrapped line on stderr; for internal errors the traceback (--debug) or a hint."""
     if exc is not None and _state.debug:
-        _err.print("".join(traceback.format_exception(exc)), markup=False, end="")
+        _err.print("".join(traceback.format_exception(exc)), markup=False, end="", soft_wrap=True)
     if code == ExitCode.internal and not _state.debug:
         line += _DEBUG_HINT
     _err.print(line, markup=False, soft_wrap=True)

@@ -156,10 +156,6 @@ def title_of(sop: Any) -> str:
     return re.sub(r"^(standar operasional prosedur\s*(\(sop\))?|sop)\s*:?\s*", "", title)
 
 
-def _name_matches(gold: Any, pred: Any) -> bool:
-    return Levenshtein.normalized_similarity(loose(gold), loose(pred)) >= NAME_SIMILARITY
-
-
 # ---------------------------------------------------------------------------
 # Aligning predicted SOPs with gold SOPs
 # ---------------------------------------------------------------------------
@@ -257,7 +253,8 @@ def performers_equal(
 # Identity page and signature
 # ---------------------------------------------------------------------------
 def _same_name(gold: str, pred: str) -> bool:
-    return _name_matches(gold, pred)
+    """Names of people and offices: case, punctuation and spacing ignored, small OCR slips forgiven."""
+    return Levenshtein.normalized_similarity(loose(gold), loose(pred)) >= NAME_SIMILARITY
 
 
 def _same_nomor(gold: str, pred: str) -> bool:

@@ -22,9 +22,9 @@ ZIP member timestamps.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +40,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.parts.story import StoryPart
 from docx.shared import Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -75,7 +76,8 @@ def _pick(variant: int, choice: str, options: tuple[Any, ...]) -> Any:
     """Option 0 for variant 0; otherwise one chosen by a stable hash, independent per ``choice``."""
     if variant == 0:
         return options[0]
-    return options[zlib.crc32(f"{choice}:{variant}".encode()) % len(options)]
+    digest = hashlib.sha256(f"{choice}:{variant}".encode()).digest()
+    return options[int.from_bytes(digest[:4], "big") % len(options)]
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,10 @@ ROLE_SHARE, ROLE_MIN, ROLE_MAX = 0.42, 40.0, 82.0
 TEXT_WEIGHTS = (3.4, 1.9, 1.9, 1.4)  # Kegiatan, Kelengkapan, Output, Keterangan
 #: Vertical room above and below a symbol, so consecutive symbols are joined by a visible arrow.
 SYMBOL_GAP = 9.0
-#: Room the flowchart caption takes above the table, and the per-row allowance for borders.
-CAPTION_H, BORDER_H = 20.0, 0.75
+#: Room the flowchart caption takes above the table. Rows render at their planned height, but an
+#: arrow is only drawn where its rows would share a page even with each row PAGE_SLACK and the
+#: header (whose long role labels may break differently) a line taller or shorter.
+CAPTION_H, PAGE_SLACK = 19.0, 1.0
 
 
 def column_widths(n_roles: int) -> list[float]:
@@ -197,8 +201,8 @@ def column_widths(n_roles: int) -> list[float]:
 def symbol_size(kind: Symbol, role_w: float) -> tuple[float, float]:
     """Width and height (pt) of a flowchart symbol drawn in a role column ``role_w`` wide."""
     w = min(role_w * 0.72, 58.0)
-    if kind == "decision":
-        return min(role_w * 0.86, w * 1.25), 30.0
+    if kind == "decision":  # wider than the others, but inside the cell's margins
+        return min(role_w - 2 * CELL_PAD_X - 2, w * 1.25), 30.0
     if kind == "connector":
         return 18.0, 18.0
     return w, 20.0
@@ -209,6 +213,7 @@ class Spot:
     """Centre and size (pt) of a step's symbol: x from the left margin, y from the top of its row."""
 
     row: int
+    column: int
     cx: float
     cy: float
     w: float
@@ -231,7 +236,8 @@ class FlowLayout:
     n_roles: int
     header_heights: list[float]
     row_heights: list[float]
-    pages: list[int]
+    pages_if_shorter: list[int]
+    pages_if_taller: list[int]
 
     @property
     def role_w(self) -> float:
@@ -243,7 +249,11 @@ class FlowLayout:
 
     def spot(self, row: int, column: int, kind: Symbol) -> Spot:
         w, h = symbol_size(kind, self.role_w)
-        return Spot(row, self.role_center(column), self.row_heights[row] / 2, w, h)
+        return Spot(row, column, self.role_center(column), self.row_heights[row] / 2, w, h)
+
+    def same_page(self, a: int, b: int) -> bool:
+        """Whether rows ``a`` and ``b`` surely land on one page, even if the height estimate is a little off."""
+        return all(pages[a] == pages[b] for pages in (self.pages_if_shorter, self.pages_if_taller))
 
     def row_offset(self, src: int, dst: int) -> float:
         """Distance from the top of row ``src`` to the top of row ``dst`` (negative when above)."""
@@ -259,6 +269,11 @@ def _texts_of(step: dict[str, Any]) -> list[str]:
             step.get("output") or "", step.get("keterangan") or ""]
 
 
+def _role_labels(sop: dict[str, Any]) -> list[str]:
+    """Column headers of the roles: the first label each role was seen under."""
+    return [role["labels"][0] for role in sop["roles"]]
+
+
 def _text_columns(widths: list[float]) -> list[float]:
     return [widths[0], widths[1], *widths[-4:]]
 
@@ -268,27 +283,29 @@ def plan_flowchart(sop: dict[str, Any], spell: Spellings) -> FlowLayout:
     n = len(sop["roles"])
     widths = column_widths(n)
     inner = [w - 2 * CELL_PAD_X for w in widths]
-    label_lines = max(line_count(r["labels"][0], inner[2], TABLE_PT, bold=True) for r in sop["roles"])
-    group = max(line_count(t, w, TABLE_PT, True) for t, w in ((spell.kegiatan, inner[1]), (spell.waktu, inner[-3])))
-    headers = [max(group, 1) * LINE_PT + 2 * CELL_PAD_Y + 4, label_lines * LINE_PT + 2 * CELL_PAD_Y + 4]
+    label_lines = max(line_count(label, inner[2], TABLE_PT, bold=True) for label in _role_labels(sop))
+    waktu_lines = line_count(spell.waktu, inner[-3], TABLE_PT, bold=True)
+    headers = [LINE_PT + 2 * CELL_PAD_Y + 4, max(label_lines, waktu_lines) * LINE_PT + 2 * CELL_PAD_Y + 4]
     if spell.number_row:
-        headers.append(LINE_PT + 2 * CELL_PAD_Y)
+        headers.append(LINE_PT + 2 * CELL_PAD_Y + 1)
     rows = []
     for step in sop["steps"]:
         lines = max(line_count(t, w, TABLE_PT) for t, w in zip(_texts_of(step), _text_columns(inner), strict=True))
         kind = step.get("simbol") or "process"
         rows.append(max(lines * LINE_PT + 2 * CELL_PAD_Y + 4, symbol_size(kind, widths[2])[1] + 2 * SYMBOL_GAP))
-    return FlowLayout(widths, n, headers, rows, _paginate(rows, sum(headers)))
+    header = sum(headers)
+    return FlowLayout(widths, n, headers, rows, _paginate(rows, header - LINE_PT, -PAGE_SLACK),
+                      _paginate(rows, header + LINE_PT, PAGE_SLACK))
 
 
-def _paginate(rows: list[float], header: float) -> list[int]:
-    """Page index of each row: rows do not split, and the header rows repeat on every page."""
+def _paginate(rows: list[float], header: float, slack: float) -> list[int]:
+    """Page index of each row, every height changed by ``slack``: rows do not split, the header repeats."""
     room = PAGE_H - 2 * MARGIN
     page, used, pages = 0, CAPTION_H + header, []
     for height in rows:
-        if used + height + BORDER_H > room and used > CAPTION_H + header:
+        if used + height + slack > room and used > CAPTION_H + header:
             page, used = page + 1, header
-        used += height + BORDER_H
+        used += height + slack
         pages.append(page)
     return pages
 
@@ -356,12 +373,14 @@ class Shape:
 class ShapeWriter:
     """Makes Word-style ``mc:AlternateContent`` runs: a ``wps:wsp`` choice with a VML fallback.
 
-    It numbers shapes (``wp:docPr/@id`` must be unique in the document) and
+    It numbers shapes (``wp:docPr/@id`` must be unique in the document, and
+    python-docx numbers its pictures from the largest id already there) and
     stacks them in drawing order; a VML shape type is defined once, in the
     first fallback that uses it, as Word does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, part: StoryPart) -> None:
+        self._part = part
         self._count = 0
         self._vml_defined: set[str] = set()
 
@@ -372,7 +391,8 @@ class ShapeWriter:
         choice = (f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{emu(w)}" cy="{emu(h)}"/>'
                   f'<wp:effectExtent l="0" t="0" r="0" b="0"/>{self._doc_pr(sid, prst)}<wp:cNvGraphicFramePr/>'
                   f"{graphic}</wp:inline>")
-        style = f"width:{w:.2f}pt;height:{h:.2f}pt;mso-position-horizontal-relative:char;mso-position-vertical-relative:line"
+        style = (f"width:{w:.2f}pt;height:{h:.2f}pt;mso-position-horizontal-relative:char;"
+                 "mso-position-vertical-relative:line")
         return self._alternate(choice, self._vml(sid, Shape(prst, Placement(0, 0, w, h)), style))
 
     def anchored(self, shape: Shape) -> BaseOxmlElement:
@@ -396,7 +416,7 @@ class ShapeWriter:
         return self._alternate(choice, self._vml(sid, shape, style))
 
     def _next(self) -> int:
-        self._count += 1
+        self._count = max(self._count, self._part.next_id - 1) + 1
         return self._count
 
     @staticmethod
@@ -467,13 +487,16 @@ def _txbx_content(text: str) -> str:
 LABEL_W, LABEL_H = 26.0, 10.0
 #: How far outside the symbols a side route runs, and the least horizontal extent an elbow may have.
 LANE_GAP, MIN_DX = 8.0, 1.0
+#: Where a down elbow turns across, as a share (1/100000) of the way down from the source symbol.
+ELBOW_ACROSS = 35000
 
 
 def down_arrow(src: Spot, dst: Spot, dy: float) -> Shape:
     """From the bottom of ``src`` to the top of ``dst`` in the next row (``dy`` = top of dst's row from src's).
 
     Same column: a straight arrow. Other column: an elbow rotated a quarter
-    turn (down, across, down), as Word draws a bottom-to-top elbow connector.
+    turn (down, across, down), as Word draws a bottom-to-top elbow connector;
+    its across leg runs inside the source row, clear of the row's border line.
     """
     x0, y0, x1, y1 = src.cx, src.bottom, dst.cx, dy + dst.top
     if abs(x1 - x0) < MIN_DX:
@@ -481,7 +504,8 @@ def down_arrow(src: Spot, dst: Spot, dy: float) -> Shape:
     # The unrotated box is |dy| wide and |dx| high, centred between the ends; a quarter turn stands it up.
     w, h = y1 - y0, abs(x1 - x0)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    return Shape("bentConnector3", Placement(cx - w / 2, cy - h / 2, w, h, rot90=True, flip_v=x1 > x0))
+    box = Placement(cx - w / 2, cy - h / 2, w, h, rot90=True, flip_v=x1 > x0, adj=ELBOW_ACROSS)
+    return Shape("bentConnector3", box)
 
 
 def side_arrow(src: Spot, dst: Spot, dy: float, right: bool) -> Shape:
@@ -514,7 +538,8 @@ def flow_shapes(sop: dict[str, Any], layout: FlowLayout, spots: dict[int, Spot])
 
     ``spots`` maps step numbers to their first performer's symbol. The next
     step down gets a down arrow; any other target (a loop back, a jump) a
-    side route, right first and left for a second one. Arrows that would cross
+    side route, right of the symbols unless that runs into the Mutu Baku
+    columns, the other side for a second one. Arrows that would cross
     a page break are left out: there the document uses off-page connectors.
     """
     for step in sop["steps"]:
@@ -523,15 +548,18 @@ def flow_shapes(sop: dict[str, Any], layout: FlowLayout, spots: dict[int, Spot])
             continue
         labels = {t: word for word, t in (("Ya", (step.get("branches") or {}).get("ya")),
                                           ("Tidak", (step.get("branches") or {}).get("tidak"))) if t is not None}
-        sides = iter((True, False))
+        outermost = max([src.column, *(spots[t].column for t in step.get("next") or [] if t in spots)])
+        first_right = outermost < layout.n_roles - 1 or src.column == 0
+        sides = iter((first_right, not first_right))
         for target in step.get("next") or []:
             dst = spots.get(target)
-            if dst is None or dst.row == src.row or layout.pages[dst.row] != layout.pages[src.row]:
+            if dst is None or dst.row == src.row or not layout.same_page(src.row, dst.row):
                 continue
             dy = layout.row_offset(src.row, dst.row) - CELL_PAD_Y
             down = dst.row == src.row + 1
-            right = True if down else next(sides, True)
-            origin = Spot(src.row, src.cx, src.cy - CELL_PAD_Y, src.w, src.h)  # anchor paragraph is inside the pad
+            right = True if down else next(sides, first_right)
+            # y from the top of the anchor paragraph, which starts below the cell's top pad
+            origin = Spot(src.row, src.column, src.cx, src.cy - CELL_PAD_Y, src.w, src.h)
             yield src.row, down_arrow(origin, dst, dy) if down else side_arrow(origin, dst, dy, right)
             if target in labels:
                 yield src.row, exit_label(origin, labels[target], down, right)
@@ -652,7 +680,12 @@ def _row_props(table: Table, row: int, height: float, header: bool = False) -> N
 def _cell_margins(table: Table, x: float, y: float) -> None:
     sides = "".join(f'<w:{s} w:w="{twips(v)}" w:type="dxa"/>' for s, v in
                     (("top", y), ("left", x), ("bottom", y), ("right", x)))
-    table._tbl.tblPr.append(parse_xml(f'<w:tblCellMar xmlns:w="{NS["w"]}">{sides}</w:tblCellMar>'))
+    margins = parse_xml(f'<w:tblCellMar xmlns:w="{NS["w"]}">{sides}</w:tblCellMar>')
+    look = table._tbl.tblPr.find(qn("w:tblLook"))  # CT_TblPr order: tblCellMar comes before tblLook
+    if look is None:
+        table._tbl.tblPr.append(margins)
+    else:
+        look.addprevious(margins)
 
 
 # --------------------------------------------------------------------------- identity page
@@ -782,7 +815,7 @@ def _header(table: Table, sop: dict[str, Any], spell: Spellings, layout: FlowLay
     _cell_text(table.cell(0, 2).merge(table.cell(0, 1 + n)), "Pelaksana", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _cell_text(table.cell(0, 2 + n).merge(table.cell(0, 4 + n)), spell.mutu, bold=True,
                align=WD_ALIGN_PARAGRAPH.CENTER)
-    labels = [role["labels"][0] for role in sop["roles"]] + ["Kelengkapan", spell.waktu, "Output"]
+    labels = [*_role_labels(sop), "Kelengkapan", spell.waktu, "Output"]
     for offset, label in enumerate(labels):
         _cell_text(table.cell(1, 2 + offset), label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if spell.number_row:
@@ -868,7 +901,7 @@ def write_docx(sops: list[dict[str, Any]], path: Path, style: DocxStyle) -> None
     _base_style(doc)
     _landscape(doc)
     spell = Spellings.of(style.header_variant)
-    shapes = ShapeWriter()
+    shapes = ShapeWriter(doc.part)
     for i, sop in enumerate(sops):
         if not sop.get("roles"):
             raise ValueError(f"SOP {i + 1}: a flowchart needs at least one role column")

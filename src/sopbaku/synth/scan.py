@@ -1,0 +1,143 @@
+"""Scanned renderings: the digital PDF rasterized and degraded like a scanner or a phone camera.
+
+Each page is rendered once (pypdfium2) at the style's dpi and degraded
+deterministically: uneven light, paper tint, skew up to 2 degrees, blur,
+Gaussian noise, JPEG artefacts. The page keeps its size in pixels (the skew
+rotates inside the frame), so a page of W x H points is W/72*dpi x H/72*dpi
+pixels in every output: image-only PDF (img2pdf, the JPEG embedded as is),
+one image per page, or one multi-page TIFF.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import cv2
+import img2pdf
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+ImageKind = Literal["jpg", "png"]
+
+
+@dataclass(frozen=True)
+class ScanStyle:
+    """How badly a document was scanned; drawn at random per document by :meth:`random`."""
+
+    dpi: int = 150
+    skew: float = 0.0  # degrees, positive counter-clockwise
+    blur: float = 0.0  # Gaussian sigma in pixels at 150 dpi
+    noise: float = 0.0  # Gaussian noise sigma, grey levels
+    light: float = 0.0  # depth of the uneven lighting, 0..1
+    paper: int = 250  # grey level of the paper
+    jpeg_quality: int = 75
+    seed: int = 0  # noise pattern
+
+    @classmethod
+    def random(cls, rng: random.Random, dpi: tuple[int, ...] = (150, 150, 200)) -> ScanStyle:
+        return cls(
+            dpi=rng.choice(dpi),
+            skew=round(rng.uniform(-2.0, 2.0), 2) if rng.random() < 0.8 else 0.0,
+            blur=round(rng.uniform(0.0, 1.0), 2),
+            noise=round(rng.uniform(2.0, 9.0), 1),
+            light=round(rng.uniform(0.0, 0.25), 2),
+            paper=rng.randint(236, 252),
+            jpeg_quality=rng.choice((65, 70, 75, 80)),
+            seed=rng.randrange(1 << 30),
+        )
+
+
+def page_pixels(size_pt: tuple[float, float], dpi: int) -> tuple[int, int]:
+    """Width and height in pixels of a page of ``size_pt`` points rasterized at ``dpi``."""
+    return round(size_pt[0] * dpi / 72), round(size_pt[1] * dpi / 72)
+
+
+def rasterize(pdf: Path, dpi: int) -> list[Image.Image]:
+    """Every page of ``pdf`` as a greyscale image of exactly :func:`page_pixels` size."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        pages = []
+        for page in doc:
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            want = page_pixels(page.get_size(), dpi)
+            pages.append(image if image.size == want else image.resize(want, Image.Resampling.BILINEAR))
+            page.close()
+        return pages
+    finally:
+        doc.close()
+
+
+def degrade(page: Image.Image, style: ScanStyle, index: int) -> Image.Image:
+    """One page as a scanner would return it; the same style and index always give the same pixels."""
+    rng = np.random.default_rng([style.seed, index])
+    img = np.asarray(page, dtype=np.float32) / 255.0
+    h, w = img.shape
+    img = 1.0 - (1.0 - img) * 0.92  # ink is never fully black
+    img *= style.paper / 255.0 * _lighting(w, h, style.light, rng)
+    if style.skew:
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), style.skew + rng.uniform(-0.2, 0.2), 1.0)
+        img = cv2.warpAffine(img, turn, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if style.blur:
+        sigma = style.blur * style.dpi / 150
+        img = cv2.GaussianBlur(img, (0, 0), sigmaX=sigma)
+    img = img * 255.0 + rng.normal(0.0, style.noise, img.shape)
+    out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), mode="L")
+    return Image.open(io.BytesIO(_jpeg(out, style.jpeg_quality))).convert("L")
+
+
+def _lighting(w: int, h: int, depth: float, rng: np.random.Generator) -> np.ndarray:
+    """A smooth light field: a gradient across the page and a darker rim, like a lamp off-centre."""
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = (np.cos(angle) * xs / w + np.sin(angle) * ys / h + 1.0) / 2.0
+    rim = ((xs / w - 0.5) ** 2 + (ys / h - 0.5) ** 2) * 2.0
+    return 1.0 - depth * (0.6 * ramp + 0.4 * rim)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def scan(pdf: Path, style: ScanStyle) -> list[Image.Image]:
+    """The degraded pages of a digital PDF."""
+    return [degrade(page, style, i) for i, page in enumerate(rasterize(pdf, style.dpi))]
+
+
+def write_scan_pdf(pages: list[Image.Image], path: Path, style: ScanStyle) -> None:
+    """An image-only PDF: each page one JPEG at the scan's dpi, no text layer, no dates."""
+    jpegs = [_jpeg_with_dpi(p, style) for p in pages]
+    layout = img2pdf.get_fixed_dpi_layout_fun((style.dpi, style.dpi))
+    path.write_bytes(img2pdf.convert(jpegs, layout_fun=layout, nodate=True))
+
+
+def _jpeg_with_dpi(image: Image.Image, style: ScanStyle) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=style.jpeg_quality, dpi=(style.dpi, style.dpi))
+    return buf.getvalue()
+
+
+def write_images(pages: list[Image.Image], stem: Path, kind: ImageKind, style: ScanStyle) -> list[Path]:
+    """One image file per page: ``<stem>_p1.jpg``, ``<stem>_p2.jpg`` ..."""
+    paths = []
+    for i, page in enumerate(pages, 1):
+        path = stem.with_name(f"{stem.name}_p{i}.{kind}")
+        if kind == "jpg":
+            path.write_bytes(_jpeg_with_dpi(page, style))
+        else:
+            page.save(path, "PNG", dpi=(style.dpi, style.dpi), optimize=True)
+        paths.append(path)
+    return paths
+
+
+def write_tiff(pages: list[Image.Image], path: Path, style: ScanStyle) -> None:
+    """All pages in one multi-page TIFF (JPEG-compressed strips), as office scanners save them."""
+    first, *rest = pages
+    first.save(path, "TIFF", save_all=True, append_images=rest, compression="tiff_jpeg",
+               quality=style.jpeg_quality, dpi=(style.dpi, style.dpi))
