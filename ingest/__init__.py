@@ -51,4 +51,4 @@ def read(path: Path) -> RawDocument:
 
 def _load_readers() -> None:
     """Import the reader modules so their ``@register`` lines run (lazily, on first use)."""
-    from sopbaku.ingest import text  # noqa: F401
+    from sopbaku.ingest import docx, image, pdf, text  # noqa: F401

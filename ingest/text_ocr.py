@@ -8,19 +8,26 @@ an occasional "|" from a ruling line. Nothing in the file says where one
 cell ends and the next begins, so this reader relies only on what every SOP
 table guarantees:
 
-* a row starts with its step number, and numbers run 1..N (so a misread
-  first number is still a row start where 1 should be);
-* a row has exactly one duration phrase (number + unit), which separates
-  Kelengkapan from Output on the line(s) it sits on;
+* a row starts with its step number and numbers run 1..N, so a misread
+  number is still a row start where the sequence wants one, and a gap in
+  the printed numbers says how many rows lost theirs (:func:`_row_starts`);
+* a row has exactly one duration phrase (number + unit, possibly split over
+  two lines), which separates Kelengkapan from Output where it sits;
 * each column keeps its width over a page and its text wraps at that width.
-  The widths are fitted per page from the data itself, then every row is
-  split into cell pieces by a Viterbi search over its lines
-  (:class:`_ColumnModel`).
+  The widths are fitted to the data, per table and then per page
+  (:func:`_fit_widths`), and each row's lines are split into cell pieces by
+  a Viterbi search (:class:`_RowModel`) that prices overflow, missed wraps,
+  cells restarting after a gap, and the clues a line carries (rulings,
+  debris, capitals) with :class:`SplitCosts`;
+* a document repeats its phrases (the output of one step is often the
+  kelengkapan of the next): a phrase model learned from the document itself
+  (:class:`_Phrases`), first from its lines and then from the cells of a
+  first split, tells which pieces continue which.
 
 Headers are rebuilt the same way: the known column vocabulary (No, Aktifitas,
 Mutu Baku, Waktu, ...) is dropped and the rest is assembled into role labels
 from the interleaved header lines (:func:`_role_labels`). The identity page
-before the tables is read by :mod:`text_identity`. Labels, durations and
+and the signer block are read by :mod:`text_identity`. Labels, durations and
 step numbers stay as printed for ``sopbaku.normalize``.
 """
 
@@ -34,7 +41,7 @@ from itertools import pairwise
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from sopbaku.ingest import textutil
+from sopbaku.ingest import text_identity, textutil
 from sopbaku.raw import Provenance, RawNote, RawRow, RawSegment, RawSop
 
 # --------------------------------------------------------------------------- vocabulary
@@ -70,25 +77,33 @@ _ROLE_WORDS = _OPEN_HEADS | _CLOSED_HEADS | _TAILS
 #: Qualifiers that usually go with a head word: breaks ties when two open labels could take one.
 _AFFINITY = {
     "kasubag": {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg"},
-    "sekretaris": {"kecamatan", "camat", "desa", "daerah", "tim", "kelurahan"},
+    "sekretaris": {"kecamatan", "camat", "desa", "daerah", "kelurahan"},
     "kepala": {"seksi", "desa", "bidang", "bagian", "subbag"},
     "kasi": {"pemerintahan", "trantib", "pmd", "pelayanan", "kesos", "ekbang", "pembangunan"},
     "tim": {"monitoring", "sakip", "teknis"},
+    "kasubbag": {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg"},
     "anggota": {"tim"},
     "staf": {"umum", "teknis", "pelaksana"},
 }
 _UNITS = frozenset({"detik", "dtk", "menit", "mnt", "jam", "hari", "hr", "minggu", "mgg", "bulan", "bln"})
 #: Short tokens that are real words in SOP cells, not symbol debris.
-_SHORT_WORDS = frozenset({"yg", "di", "ke", "dg", "dr", "ya", "&", "sd", "pd", "no", "tu", "dll", "an", "/"})
 #: Word endings OCR puts on the next line without a hyphen ("menandatanga" / "ni").
 _SUFFIX_FRAGMENTS = frozenset({"ni", "nya", "kan"})
+_SHORT_WORDS = frozenset({"yg", "di", "ke", "dg", "dr", "ya", "&", "sd", "pd", "no", "tu", "dll", "an", "/"}
+                         | _SUFFIX_FRAGMENTS)
 _STEP_NO = re.compile(r"(\d{1,3})[.,]?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:-\d+)?")
 #: What OCR prints for a lone digit next to a unit word ("S menit" is 5 menit).
 _DIGIT_LOOKALIKE = re.compile(r"[SsOolIB]")
 _INNER_SUFFIX = re.compile(r"(?<=[a-z])-(an|kan|nya)\b")
+#: A table header never runs longer than this many lines.
+MAX_HEADER_LINES = 8
+#: Most lines between an SOP title and its table header (a subtitle, a unit line).
+TITLE_TO_HEADER = 3
 #: A page break in the dump: at least this many blank lines in a row.
 PAGE_GAP = 2
+#: Lines looked at after a blank line to see whether a signer block starts there.
+SIGNATURE_LOOKAHEAD = 6
 #: How many lines below a lone number its unit word may sit ("30" / "Menit").
 UNIT_REACH = 3
 
@@ -182,15 +197,22 @@ def _step_number(tokens: Sequence[str]) -> int | None:
 
 
 def _is_header_start(tokens: Sequence[str]) -> bool:
-    """A line that opens a table header: column words such as Pelaksana, Mutu Baku, Aktifitas."""
-    if _step_number(tokens) is not None or textutil.is_title_line(" ".join(tokens)):
+    """A line that opens a table header: column words (Pelaksana, Mutu Baku, Aktifitas) and role names."""
+    if _step_number(tokens) is not None or _is_prose(tokens) or textutil.is_title_line(" ".join(tokens)):
         return False
-    anchors = sum(_is_header_word(t) and (_bare(t) in _HEADER_ANCHORS or _fuzzy_in(_bare(t), _HEADER_ANCHORS))
-                  for t in tokens)
-    return anchors >= 2 or (anchors == 1 and sum(_is_header_word(t) for t in tokens) >= 3)
+    words = [t for t in tokens if _is_header_word(t)]
+    anchors = sum(_bare(t) in _HEADER_ANCHORS or _fuzzy_in(_bare(t), _HEADER_ANCHORS) for t in words)
+    roles = sum(bool(_role_class(t)) for t in tokens)
+    return anchors >= 2 or (anchors == 1 and len(words) + roles >= 2)
+
+
+def _is_prose(tokens: Sequence[str]) -> bool:
+    """Running text (several lower-case words): a table row, never a header line."""
+    return sum(t[:1].islower() and t.isalpha() and len(t) >= 3 for t in tokens) >= 3
 
 
 def _nonblank(lines: Sequence[str]) -> list[_Line]:
+    """The non-blank lines, each knowing its line number and how many blank lines came before it."""
     out: list[_Line] = []
     gap = 0
     for number, text in enumerate(lines, start=1):
@@ -221,7 +243,7 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], list[_Line]]:
             tables.append(_Table(title=title, before=pending[:cut]))
             page = _Page(header=header)
         else:
-            page = _Page(header=header, strays=[ln for ln in pending if not all(map(_is_debris, ln.tokens))])
+            page = _Page(header=header, strays=[ln for ln in pending if not _is_debris_line(ln)])
         tables[-1].pages.append(page)
         pending = []
         i = _read_body(entries, i, page)
@@ -229,31 +251,46 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], list[_Line]]:
 
 
 def _read_header(entries: list[_Line], i: int) -> tuple[list[_Line], int]:
-    """The header block starting at entry ``i``: every line up to the first row start."""
+    """The header block starting at entry ``i``: its lines up to a row, a page gap or running text."""
     header = [entries[i]]
     i += 1
-    while i < len(entries) and _step_number(entries[i].tokens) is None and entries[i].gap < PAGE_GAP:
+    while (i < len(entries) and len(header) < MAX_HEADER_LINES and entries[i].gap < PAGE_GAP
+           and _step_number(entries[i].tokens) is None and not _is_prose(entries[i].tokens)):
         header.append(entries[i])
         i += 1
     return header, i
 
 
 def _read_body(entries: list[_Line], i: int, page: _Page) -> int:
-    """Body lines of ``page`` from entry ``i`` on; stops at a header or at a page gap.
+    """Body lines of ``page`` from entry ``i`` on, up to the next header; returns where it stopped.
 
-    A body goes on across a page gap only when a row (a step number) follows;
-    anything else after a gap (title, stray fragment, signature block) is
-    left to the caller.
+    After a page gap the body goes on only when a row (a step number)
+    follows; a stray fragment, a signer block, an identity page or the next
+    table's title is left to the caller.
     """
     while i < len(entries):
         line = entries[i]
         if _is_header_start(line.tokens):
             break
-        if page.body and line.gap >= PAGE_GAP and _step_number(line.tokens) is None:
+        if page.body and _step_number(line.tokens) is None and (
+                line.gap >= PAGE_GAP or _opens_table(entries[i:]) or (line.gap and _opens_text_block(entries[i:]))):
             break
         page.body.append(line)
         i += 1
     return i
+
+
+def _opens_table(entries: list[_Line]) -> bool:
+    """An SOP title with a table header right under it: the next table starts here."""
+    return textutil.is_title_line(entries[0].text) and any(
+        _is_header_start(line.tokens) for line in entries[1:1 + TITLE_TO_HEADER])
+
+
+def _opens_text_block(entries: list[_Line]) -> bool:
+    """After a blank line: a signer block or an identity page starts here, not more table."""
+    head = [line.text for line in entries[:SIGNATURE_LOOKAHEAD]]
+    span = text_identity.signature_span(head)
+    return bool(span and span[0] == 0) or text_identity.is_identity_line(head[0])
 
 
 def _title_index(pending: list[_Line]) -> int | None:
@@ -285,7 +322,7 @@ class _Column:
     def wants_more(self) -> bool:
         """The label so far is incomplete: an open head word, a trailing comma/slash, a fragment."""
         last = self.words[-1]
-        if last[-1:] in ",/-&" or _bare(last) in _OPEN_HEADS or _bare(last) == "dan":
+        if last[-1:] in ",/-&" or _role_class(last) == "open" or _bare(last) == "dan":
             return True
         return _is_fragment(last)
 
@@ -331,70 +368,96 @@ def _drop_split_header_words(lines: list[list[str]], drop: set[tuple[int, int]])
                         drop.update({(li, ti), (lj, tj)})
 
 
+#: Header placements kept per line (a beam): a word's role is sometimes clear only lines later.
+HEADER_BEAM = 8
+
+
 def _role_labels(header: list[_Line]) -> list[str]:
     """Role column labels, left to right, rebuilt from header lines that interleave the cells.
 
     Each header line lists, left to right, the words of the header cells on
     that line. A word either continues a column begun on an earlier line (a
     qualifier such as "Umum", the rest of a split word such as "ekda") or
-    starts a new column; :func:`_place_line` picks the best left-to-right
-    placement of a line's words against the columns found so far.
+    starts a new column; :func:`_placements` scores the left-to-right
+    placements of a line's words against the columns found so far, and a
+    beam keeps the best few, since "Sekretaris" / "Camat" is one label unless
+    a "Kecamatan" follows on the next line.
     """
-    columns: list[_Column] = []
+    beam: list[tuple[float, list[_Column]]] = [(0.0, [])]
     for index, tokens in enumerate(_header_roles_tokens(header)):
         if tokens:
-            columns = _place_line(columns, tokens, index)
+            grown = [(score + gain, placed) for score, columns in beam
+                     for gain, placed in _placements(columns, tokens, index)]
+            beam = sorted(grown, key=lambda item: -item[0])[:HEADER_BEAM]
+    columns = beam[0][1]
     return [c.label for c in columns if any(len(_bare(w)) > 2 for w in c.words)]
+
+
+def _role_class(token: str) -> str:
+    """"open" / "closed" head word, "both" (head or qualifier), "tail", or "" (unknown, garbled)."""
+    parts = [_bare(p) for p in re.split(r"[/.]", token) if _bare(p)]
+    if any(p in _OPEN_HEADS for p in parts):
+        return "open"
+    if any(p in _CLOSED_HEADS for p in parts):
+        return "both" if len(parts) == 1 and parts[0] in _TAILS else "closed"
+    return "tail" if parts and all(p in _TAILS for p in parts) else ""
 
 
 def _join_score(column: _Column, token: str) -> float | None:
     """How well ``token`` continues ``column`` (begun on an earlier line); None when it cannot."""
-    key = _bare(token)
     if _glues(column.words[-1], token):
         return 3.0
-    if key in _OPEN_HEADS or (key in _CLOSED_HEADS and key not in _TAILS):
+    kind = _role_class(token)
+    if kind in ("open", "closed"):
         return None
-    affinity = 0.5 if key in _AFFINITY.get(_bare(column.words[0]), ()) else 0.0
+    fit = max(_affinity(_bare(word), _bare(token)) for word in column.words)
+    if kind == "both":
+        return 0.5 + fit if column.wants_more() else None
     if column.wants_more():
-        return (2.0 if key in _TAILS else 1.0) + affinity
-    if key in _TAILS:
-        return 0.5 + affinity
-    return None
+        return (2.0 if kind == "tail" else 1.0) + fit
+    return 0.5 + fit if kind == "tail" else None
+
+
+def _affinity(head: str, word: str) -> float:
+    """+1 when ``word`` is a usual qualifier of ``head``, -0.5 when it usually qualifies another head."""
+    if word in _AFFINITY.get(head, ()):
+        return 1.0
+    return -0.5 if any(word in words for words in _AFFINITY.values()) else 0.0
 
 
 def _new_score(token: str) -> float:
-    key = _bare(token)
-    if key in _OPEN_HEADS or key in _CLOSED_HEADS:
+    kind = _role_class(token)
+    if kind in ("open", "closed", "both"):
         return 1.0
-    if key in _TAILS:
+    if kind == "tail":
         return -1.0
     return 0.0 if token[:1].isupper() else -2.0
 
 
-def _place_line(columns: list[_Column], tokens: list[str], line: int) -> list[_Column]:
-    """Columns after placing one header line's tokens, left to right, in the best-scoring way.
+def _placements(columns: list[_Column], tokens: list[str], line: int) -> list[tuple[float, list[_Column]]]:
+    """The best-scoring ways to place one header line's tokens, left to right, with their scores.
 
     Dynamic programming over *slots*: slot ``2j + 1`` is existing column
     ``j`` (the token joins it), slot ``2g`` the gap before column ``g`` (the
     token opens a new column there, or extends the one the previous token
     opened). Slots never move left. New columns lean to the rightmost gap and
-    joins to the leftmost column, so reading order breaks ties.
+    joins to the leftmost column, so reading order breaks ties. Each state
+    keeps its ``HEADER_BEAM`` best paths.
     """
-    start: _Slot = (0, "")
-    best: dict[_Slot, tuple[float, list[_Slot]]] = {start: (0.0, [])}
+    best: dict[_Slot, list[tuple[float, list[_Slot]]]] = {(0, ""): [(0.0, [])]}
     for at, token in enumerate(tokens):
-        step: dict[_Slot, tuple[float, list[_Slot]]] = {}
-        for (slot, mode), (score, path) in best.items():
-            prev = tokens[at - 1] if at else ""
+        step: dict[_Slot, list[tuple[float, list[_Slot]]]] = {}
+        prev = tokens[at - 1] if at else ""
+        for (slot, mode), paths in best.items():
             for nxt, gain in _slot_moves(columns, token, prev, slot, mode, line):
-                total = score + gain
-                if nxt not in step or total > step[nxt][0] + 1e-9:
-                    step[nxt] = (total, [*path, nxt])
-        best = step or best
-    _, path = max(best.values(), key=lambda item: item[0])
-    return _apply_slots(columns, tokens, path, line)
+                step.setdefault(nxt, []).extend((score + gain, [*path, nxt]) for score, path in paths)
+        best = {state: sorted(paths, key=lambda item: -item[0])[:HEADER_BEAM] for state, paths in step.items()}
+    ranked = sorted((item for paths in best.values() for item in paths), key=lambda item: -item[0])
+    return [(score, _apply_slots(columns, tokens, path, line)) for score, path in ranked[:HEADER_BEAM]]
 
 
+#: Header cells are narrow: an unknown word rarely continues, on the same line, the column just placed.
+SAME_LINE_UNKNOWN = 0.5
 _Slot = tuple[int, str]  # (slot, "join" | "open" | "extend" | "" at the start)
 
 
@@ -409,7 +472,7 @@ def _slot_moves(columns: list[_Column], token: str, prev: str, slot: int, mode: 
         probe = _Column([column.words[0], prev], line - 1) if again else column
         score = _join_score(probe, token)
         if score is not None and (again or column.line < line):
-            yield (target, "join"), score - 0.01 * j
+            yield (target, "join"), score - 0.01 * j - (SAME_LINE_UNKNOWN if again and not _role_class(token) else 0)
     if mode in ("open", "extend"):
         score = _join_score(_Column([prev], line - 1), token)
         if score is not None:
@@ -444,6 +507,7 @@ def _apply_slots(columns: list[_Column], tokens: list[str], path: list[_Slot], l
 
 
 def _segment(header: list[_Line]) -> RawSegment:
+    """One header occurrence: its role labels, the unit its Waktu names, its lines as printed."""
     text = " / ".join(line.text for line in header)
     unit = textutil.waktu_unit(" ".join(line.text for line in header))
     return RawSegment(role_labels=_role_labels(header), waktu_unit=unit, header_text=text,
@@ -463,46 +527,100 @@ class _RowDraft:
     notes: list[RawNote] = field(default_factory=list)
 
 
-def _accepted_numbers(values: list[int]) -> list[bool]:
-    """Which step-number candidates really start a row, given that numbers run 1..N.
+def _sequence(values: list[int]) -> list[int | None]:
+    """The step each step-number candidate starts, or None when it does not start a row.
 
-    The first candidate always does (its number may be misread); later ones
-    when they are the next number, skip at most two (rows whose number was
-    lost), or when the candidate after them is the number after the expected
-    one (this one was misread).
+    Numbers run 1..N. A candidate is taken when it is the next number or
+    skips at most two (rows whose number OCR lost), or when the candidate
+    after it is the number after the expected one (this one was misread,
+    like a first row printed "4."); a misread one gets the expected number.
     """
-    accepted: list[bool] = []
+    steps: list[int | None] = []
     expected = 1
     for index, value in enumerate(values):
         upcoming = values[index + 1] if index + 1 < len(values) else None
-        ok = (not any(accepted) or expected <= value <= expected + 2 or upcoming == expected + 1)
-        accepted.append(ok)
-        if ok:
-            expected = value + 1 if expected <= value <= expected + 2 else expected + 1
-    return accepted
+        if expected <= value <= expected + 2:
+            steps.append(value)
+        elif upcoming == expected + 1 or expected == 1:
+            steps.append(expected)
+        else:
+            steps.append(None)
+            continue
+        expected = (steps[-1] or 0) + 1
+    return steps
 
 
 def _split_rows(table: _Table) -> list[_RowDraft]:
-    """The rows of a table across its pages; lines before a page's first row continue the last row."""
-    starts = [(p, i, n) for p, page in enumerate(table.pages) for i, line in enumerate(page.body)
-              if (n := _step_number(line.tokens)) is not None]
-    accepted = {(p, i) for (p, i, _), ok in zip(starts, _accepted_numbers([n for *_, n in starts]), strict=True)
-                if ok}
+    """The rows of a table across its pages: at printed step numbers and, where OCR lost them, row starts.
+
+    Lines before a page's first row continue the row before (a row split by
+    a page break).
+    """
+    body = [(p, line) for p, page in enumerate(table.pages) for line in page.body]
+    starts = _row_starts(body)
     rows: list[_RowDraft] = []
-    for p, page in enumerate(table.pages):
-        for i, line in enumerate(page.body):
-            if (p, i) in accepted:
-                rows.append(_RowDraft(no=line.tokens[0], page=p, lines=[line]))
-            elif rows:
-                rows[-1].lines.append(line)
-            elif not all(map(_is_debris, line.tokens)):
-                rows.append(_RowDraft(no="", page=p, lines=[line]))
+    for at, (p, line) in enumerate(body):
+        if at in starts:
+            rows.append(_RowDraft(no=starts[at], page=p, lines=[line]))
+        elif rows:
+            rows[-1].lines.append(line)
     for position, row in enumerate(rows, start=1):
         printed = _STEP_NO.fullmatch(row.no)
         if printed and int(printed.group(1)) != position:
             row.notes.append(RawNote("step-number-misread",
                                      f"Step number printed '{row.no}' where the sequence has {position}."))
     return rows
+
+
+def _row_starts(body: list[tuple[int, _Line]]) -> dict[int, str]:
+    """Body positions that start a row, with the number printed there ("" when none was).
+
+    Between two printed numbers the gap says how many unnumbered rows lie
+    there; they start at the lines that look most like a row start. Before
+    the first number the first line starts a row; after the last one a line
+    must look like a row start on its own.
+    """
+    candidates = [(at, n) for at, (_, line) in enumerate(body) if (n := _step_number(line.tokens)) is not None]
+    numbered = {at: step for (at, _), step in zip(candidates, _sequence([n for _, n in candidates]), strict=True)
+                if step is not None}
+    starts = {at: body[at][1].tokens[0] for at in numbered}
+    anchors = [(-1, 0), *sorted(numbered.items())]
+    for (left, left_step), (right, right_step) in pairwise(anchors):
+        missing = right_step - left_step - 1
+        if left < 0 and missing > 0:
+            first = next((at for at in range(right) if not _is_debris_line(body[at][1])), None)
+            if first is not None:
+                starts[first], missing, left = "", missing - 1, first
+        between = sorted(range(left + 1, right), key=lambda at: -_start_score(body, at))[:max(missing, 0)]
+        starts.update({at: "" for at in between if _start_score(body, at) > 0})
+    for at in range(anchors[-1][0] + 1, len(body)):
+        if (at == 0 and not _is_debris_line(body[0][1])) or _start_score(body, at) >= UNNUMBERED_START:
+            starts[at] = ""
+    return starts
+
+
+def _is_debris_line(line: _Line) -> bool:
+    return all(map(_is_debris, line.tokens))
+
+
+#: How much a line must look like a row start to be one without a printed step number.
+UNNUMBERED_START = 3
+
+
+def _start_score(body: list[tuple[int, _Line]], at: int) -> int:
+    """How much a line without a step number looks like the first line of a row.
+
+    Cells start with a capital and continuation lines seldom do; a row start
+    follows a blank line or carries the row's duration (cells are
+    top-aligned), often opens a page, and never continues a word hyphenated
+    on the line above.
+    """
+    line = body[at][1]
+    tokens = [t for t in line.tokens if t != "|" and not _is_debris(t)]
+    if not tokens or not _titlecase(tokens[0]) or (at and body[at - 1][1].text.endswith("-")):
+        return 0
+    duration = any(_is_number(a, lookalike=True) and _is_unit(b) for a, b in pairwise(tokens))
+    return 1 + 2 * (line.gap > 0) + 2 * duration + (at > 0 and body[at - 1][0] != body[at][0])
 
 
 def _place_strays(table: _Table, rows: list[_RowDraft]) -> None:
@@ -530,7 +648,7 @@ def _place_strays(table: _Table, rows: list[_RowDraft]) -> None:
 
 def _hyphen_ended(row: _RowDraft) -> bool:
     """The row's last line ends its first word group with a hyphen (a word cut at the page foot)."""
-    texts = [line for line in row.lines if not all(map(_is_debris, line.tokens))]
+    texts = [line for line in row.lines if not _is_debris_line(line)]
     words = [t for t in texts[-1].tokens if not _is_debris(t)] if texts else []
     return any(w.endswith("-") and len(w) > 2 for w in words[:3])
 
@@ -594,8 +712,6 @@ def _bare_waktu(lines: list[list[str]], header_unit: bool) -> _Waktu | None:
 
 # --------------------------------------------------------------------------- cell splitting
 
-#: Column order of the text cells on a line (Keterangan, when used, ends up in Output).
-KEGIATAN, KELENGKAPAN, OUTPUT = 0, 1, 2
 _NARROW = frozenset("ijlrtfI.,;:!'|()[]/-‘’")
 _WIDE = frozenset("mwMW")
 
@@ -644,20 +760,39 @@ def _seg_lines(draft: _RowDraft, bare_ok: bool) -> tuple[list[_SegLine], str]:
 
 _State = tuple[int, int]  # (a, b): words[:a] Kegiatan, words[a:b] Kelengkapan, words[b:] Output
 
-# Costs, in characters of width: what one misplaced character weighs against one clue.
-C_OVERFLOW = 1.0  # per character a piece is wider than its column
-C_WRAP = 1.0  # per character of room left when the next line's first word would have fitted
-WRAP_SLACK = 0.3  # characters of proportional-font tolerance before a wrap counts as missed
-C_RESTART = 3.0  # a cell that was empty on the line above gets text (cells are top-aligned)
-C_HYPHEN = 3.0  # a cell ending "ren-" whose next line has nothing to finish the word
-C_SEPARATOR = 4.0  # a ruling "|" that is not on a cell boundary
-C_DEBRIS = 1.0  # symbol debris not at the Kegiatan | Kelengkapan boundary
-C_CAPITAL = 1.0  # on a row's first line, a capitalised word inside a cell instead of starting one
-C_KEGIATAN_DONE = 1.0  # a line with text but none for Kegiatan: the narrow Kegiatan cell usually runs longest
-C_RIGHTWARD = 0.05  # per word and column to the right: lines are filled greedily, so ties go left
-C_PHRASE_SPLIT = 0.5  # a cut between two words the document uses together elsewhere
-C_PHRASE_JOIN = 0.5  # (a bonus) a piece continues a phrase the document uses, from the line above
+
+
+@dataclass(frozen=True)
+class SplitCosts:
+    """What each clue weighs when a row's lines are split into cells, in characters of width.
+
+    One misplaced character of width costs 1; the clues are priced against
+    that. The defaults were set on seed 002 together with OCR-like dumps
+    rendered from the other seeds' gold tables (different wording, widths
+    and roles), never on one file alone.
+    """
+
+    overflow: float = 1.0  # per character a piece is wider than its column
+    wrap: float = 1.0  # per character of room left when the next line's first word would have fitted
+    wrap_slack: float = 0.3  # characters of proportional-font tolerance before a wrap counts as missed
+    restart: float = 3.0  # a cell that was empty on the line above gets text (cells are top-aligned)
+    hyphen: float = 3.0  # a cell ending "ren-" whose next line has nothing to finish the word
+    separator: float = 4.0  # a ruling "|" that is not on a cell boundary
+    debris: float = 1.0  # symbol debris not at the Kegiatan | Kelengkapan boundary; twice that left of Kegiatan
+    capital: float = 1.0  # on a row's first line, a capitalised word inside a cell instead of starting one
+    kegiatan_done: float = 0.5  # a line with text but none for Kegiatan: that narrow cell usually runs longest
+    rightward: float = 0.05  # per word and column to the right: lines are filled greedily, so ties go left
+    phrase_split: float = 0.5  # a cut between two words the document uses together elsewhere
+    repeat: float = 1.0  # a word twice in a row inside a piece ("Kinerja Kinerja" is two cells' ends)
+    phrase_join: float = 1.0  # (a bonus) a piece continues a phrase the document uses, from the line above
+    open_end: float = 1.0  # a cell ending on a word that, elsewhere in the document, never ends a cell
+    drift: float = 0.5  # per character a page's column width moves away from its table's
+
+
+COSTS = SplitCosts()
 SPACE = 0.5
+#: No cell piece on one line is wider than this (characters): splits that need one are not tried.
+MAX_PIECE_WIDTH = 80.0
 
 
 def _titlecase(word: str) -> bool:
@@ -665,24 +800,32 @@ def _titlecase(word: str) -> bool:
 
 
 class _Phrases:
-    """The document's own words and word pairs, as a phrase model learned from its table lines.
+    """The document's own words and word pairs, as a phrase model learned from its table text.
 
     SOP tables repeat their phrases ("penyusunan RKT", "yg telah", "Dokumen
     Pengukuran Kinerja"): the output of one step is often the kelengkapan of
     the next. A cut between two words that form a known phrase is suspect, a
     piece that continues a known phrase from the line above is likely the same
     cell, and a word cut by a hyphen ("pengu-") is finished by the piece that
-    makes a word the document uses ("kuran").
+    makes a word the document uses ("kuran"). Learned from cells (a first
+    split), it also knows which words end cells: "Draf Dokumen" never does.
     """
 
-    def __init__(self, lines: Iterable[list[str]]) -> None:
+    def __init__(self, texts: Iterable[list[str]], cells: bool = False) -> None:
+        self.cells = cells  # ``texts`` are whole cells, not printed lines
         self.counts: dict[tuple[str, str], int] = {}
         self.words: set[str] = set()
-        for words in lines:
-            self.words.update(_bare(w) for w in words)
-            for left, right in pairwise(words):
-                key = (_bare(left), _bare(right))
-                self.counts[key] = self.counts.get(key, 0) + 1
+        self.ends: dict[str, int] = {}
+        self.inner: dict[str, int] = {}
+        for words in texts:
+            keys = [_bare(w) for w in words]
+            self.words.update(keys)
+            for left, right in pairwise(keys):
+                self.inner[left] = self.inner.get(left, 0) + 1
+                if left != right:
+                    self.counts[left, right] = self.counts.get((left, right), 0) + 1
+            if keys:
+                self.ends[keys[-1]] = self.ends.get(keys[-1], 0) + 1
 
     def seen(self, left: str, right: str) -> int:
         return self.counts.get((_bare(left), _bare(right)), 0)
@@ -691,20 +834,30 @@ class _Phrases:
         """``head`` ends in a hyphen and ``head`` + ``tail`` is a word of the document."""
         return head.endswith("-") and _bare(head[:-1] + tail) in self.words
 
+    def never_ends(self, word: str) -> bool:
+        """``word`` was inside cells at least twice and never at a cell's end."""
+        key = _bare(word)
+        return self.cells and self.inner.get(key, 0) >= 2 and not self.ends.get(key, 0)
+
 
 class _LineStates:
     """Every way to split one line into three pieces, with width-free costs precomputed."""
 
     def __init__(self, seg: _SegLine, phrases: _Phrases) -> None:
         n = len(seg.words)
+        widths = [_visual(w) + SPACE for w in seg.words]
+        ends = np.concatenate([[0.0], np.cumsum(widths)])
         self.states: list[_State] = [
-            (a, b) for a in range(n + 1) for b in range(a, n + 1) if seg.waktu is None or b == seg.waktu
+            (a, b) for a in range(n + 1) for b in range(a, n + 1)
+            if (seg.waktu is None or b == seg.waktu)
+            and max(ends[a], ends[b] - ends[a], ends[n] - ends[b]) <= MAX_PIECE_WIDTH
         ] or [(min(seg.waktu or 0, n), min(seg.waktu or 0, n))]
         self.seg = seg
         shape = (len(self.states), 3)
         self.width, self.first_width = np.zeros(shape), np.zeros(shape)
         self.empty, self.hyphen, self.glued = (np.zeros(shape, dtype=bool) for _ in range(3))
         self.first, self.last = np.full(shape, -1), np.full(shape, -1)  # word index at each piece end
+        self.closing = np.zeros(shape)  # cost of the cell ending with this piece
         self.fixed = np.zeros(len(self.states))
         for s, state in enumerate(self.states):
             starts = (0, state[0], state[1])
@@ -716,6 +869,7 @@ class _LineStates:
                     self.hyphen[s, c] = piece[-1].endswith("-") and len(piece[-1]) > 2
                     self.glued[s, c] = piece[0] in _SUFFIX_FRAGMENTS
                     self.first[s, c], self.last[s, c] = starts[c], starts[c] + len(piece) - 1
+                    self.closing[s, c] = COSTS.open_end * phrases.never_ends(piece[-1])
             self.fixed[s] = self._clue_cost(state, phrases)
 
     def pieces(self, state: _State) -> tuple[list[str], list[str], list[str]]:
@@ -729,21 +883,23 @@ class _LineStates:
         words = self.seg.words
         n = len(words)
         cuts = {k for k in state if 0 < k < n}
-        cost = sum(C_SEPARATOR for k in self.seg.seps if 0 < k < n and k not in cuts)
-        cost += sum(C_DEBRIS for k in self.seg.debris if 0 < k < n and k != a)
-        cost += sum(C_PHRASE_SPLIT for k in cuts if phrases.seen(words[k - 1], words[k]) >= 2
+        cost = sum(COSTS.separator for k in self.seg.seps if 0 < k < n and k not in cuts)
+        cost += sum(COSTS.debris * (2 if a > k else 1) for k in self.seg.debris if k != a and (k < n or a > k))
+        cost += sum(COSTS.phrase_split for k in cuts if phrases.seen(words[k - 1], words[k]) >= 2
                     and not (self.seg.first and _titlecase(words[k])))
+        cost += COSTS.repeat * sum(_bare(left) == _bare(right) and k not in cuts
+                                   for k, (left, right) in enumerate(pairwise(words), start=1))
         if a == 0 and n:
-            cost += C_KEGIATAN_DONE
-        cost += C_RIGHTWARD * ((b - a) + 2 * (n - b))
+            cost += COSTS.kegiatan_done
+        cost += COSTS.rightward * ((b - a) + 2 * (n - b))
         if self.seg.first:
-            cost += sum(C_CAPITAL for k in range(1, n) if k not in cuts and _titlecase(words[k]))
+            cost += sum(COSTS.capital for k in range(1, n) if k not in cuts and _titlecase(words[k]))
         return cost
 
     def unary(self, widths: np.ndarray) -> np.ndarray:
         """Cost of each split at each of ``widths`` (shape K x 3): shape K x states."""
         over = np.clip(self.width[None, :, :] - widths[:, None, :], 0, None).sum(axis=2)
-        return self.fixed[None, :] + C_OVERFLOW * over
+        return self.fixed[None, :] + COSTS.overflow * over
 
 
 class _LinePair:
@@ -755,8 +911,9 @@ class _LinePair:
                       & ~upper.hyphen[:, None, :] & ~lower.glued[None, :, :])
         restart = upper.empty[:, None, :] & ~lower.empty[None, :, :]
         broken = upper.hyphen[:, None, :] & lower.empty[None, :, :]
-        self.fixed = (C_RESTART * restart + C_HYPHEN * broken).sum(axis=2)
-        self.fixed -= C_PHRASE_JOIN * self._phrase_joins(upper, lower, phrases)
+        ending = upper.closing[:, None, :] * lower.empty[None, :, :]
+        self.fixed = (COSTS.restart * restart + COSTS.hyphen * broken + ending).sum(axis=2)
+        self.fixed -= COSTS.phrase_join * self._phrase_joins(upper, lower, phrases)
 
     @staticmethod
     def _phrase_joins(upper: _LineStates, lower: _LineStates, phrases: _Phrases) -> np.ndarray:
@@ -780,9 +937,17 @@ class _LinePair:
         return joins
 
     def cost(self, widths: np.ndarray) -> np.ndarray:
-        """Transition costs at each of ``widths`` (K x 3): shape K x upper states x lower states."""
-        room = np.clip(widths[:, None, None, :] - self.reach[None] - WRAP_SLACK, 0, None)
-        return self.fixed[None] + C_WRAP * (room * self.wraps[None]).sum(axis=3)
+        """Transition costs at each of ``widths`` (K x 3): shape K x upper states x lower states.
+
+        Worked out per column over the distinct widths tried (a width search
+        varies one or two columns), then gathered: far less work than K x 3.
+        """
+        total = np.broadcast_to(self.fixed[None], (len(widths), *self.fixed.shape)).copy()
+        for c in range(3):
+            values, inverse = np.unique(widths[:, c], return_inverse=True)
+            room = np.clip(values[:, None, None] - self.reach[None, :, :, c] - COSTS.wrap_slack, 0, None)
+            total += COSTS.wrap * (room * self.wraps[None, :, :, c])[inverse]
+        return total
 
 
 class _RowModel:
@@ -799,7 +964,7 @@ class _RowModel:
         score = self.lines[0].unary(widths)
         for pair, line in zip(self.pairs, self.lines[1:], strict=True):
             score = (score[:, :, None] + pair.cost(widths)).min(axis=1) + line.unary(widths)
-        return score.min(axis=1)
+        return (score + self.lines[-1].closing.sum(axis=1)[None, :]).min(axis=1)
 
     def best(self, widths: np.ndarray) -> list[_State]:
         """The cheapest split of every line at column ``widths`` (Viterbi)."""
@@ -812,7 +977,7 @@ class _RowModel:
             total = score[:, None] + pair.cost(one)[0]
             back.append(total.argmin(axis=0))
             score = total.min(axis=0) + line.unary(one)[0]
-        s = int(score.argmin())
+        s = int((score + self.lines[-1].closing.sum(axis=1)).argmin())
         path = [s]
         for pointers in reversed(back):
             s = int(pointers[s])
@@ -831,29 +996,46 @@ class _RowModel:
 
 
 #: Column widths tried when fitting a page, in average characters: a coarse grid, then finer steps.
-WIDTH_GRID = np.arange(5.0, 46.0, 1.0)
+WIDTH_GRID = np.arange(5.0, 71.0, 1.0)
+WIDTH_GRID_COARSE = np.arange(5.0, 71.0, 2.5)
+WIDTH_STEPS_2D = np.arange(-2.0, 2.01, 0.5)
 WIDTH_STEPS = np.arange(-1.0, 1.01, 0.25)
-#: Starting widths (Kegiatan, Kelengkapan, Output) for the fit; a typical A4 SOP table.
-START_WIDTHS = (14.0, 18.0, 14.0)
+#: Starting widths (Kegiatan, Kelengkapan, Output) of a table's fit: a narrow and a wide A4 layout.
+START_WIDTHS = ((14.0, 18.0, 14.0), (22.0, 28.0, 20.0))
 #: Width triples evaluated at once (bounds memory: each needs states x states x 3 floats per line pair).
 TRIAL_CHUNK = 256
 
 
-def _fit_widths(rows: list[_RowModel]) -> np.ndarray:
+def _fit_widths(rows: list[_RowModel], prior: np.ndarray | None = None) -> np.ndarray:
     """Column widths that make the rows' text wrap most consistently.
 
     Too narrow a width makes pieces overflow; too wide a width makes lines
     that wrapped early look wrong; the best widths balance the two over all
-    rows of a page. Kelengkapan and Output trade words at their shared
-    boundary, so their widths are searched together on a grid (one at a time
-    gets stuck); Kegiatan's alone; then all three are refined in small steps.
+    rows. Without a ``prior`` the search runs from a narrow and from a wide
+    layout and the cheaper result wins (from one start, Kegiatan's width can
+    lock in before the others move). With a ``prior`` (the widths fitted to
+    the whole table) it starts there and moving away costs, so a page with
+    few rows keeps its table's widths.
     """
-    widths = np.array(START_WIDTHS)
+    if prior is not None:
+        return _descend(rows, prior.copy(), prior)
+    fits = [_descend(rows, np.array(start), None) for start in START_WIDTHS]
+    return min(fits, key=lambda widths: float(_total(rows, widths[None, :])[0]))
+
+
+def _descend(rows: list[_RowModel], widths: np.ndarray, prior: np.ndarray | None) -> np.ndarray:
+    """Improve ``widths`` step by step: Kegiatan's alone, Kelengkapan and Output together, then all finely.
+
+    Kelengkapan and Output trade words at their shared boundary, so their
+    widths are searched together on a grid (one at a time gets stuck).
+    """
     for _ in range(2):
-        widths = _cheapest(rows, _vary(widths, [0], [WIDTH_GRID]))
-        widths = _cheapest(rows, _vary(widths, [1, 2], [WIDTH_GRID, WIDTH_GRID]))
+        widths = _cheapest(rows, _vary(widths, [0], [WIDTH_GRID]), prior)
+        widths = _cheapest(rows, _vary(widths, [1, 2], [WIDTH_GRID_COARSE, WIDTH_GRID_COARSE]), prior)
+        widths = _cheapest(rows, _vary(widths, [1, 2], [widths[1] + WIDTH_STEPS_2D, widths[2] + WIDTH_STEPS_2D]),
+                           prior)
     for column in (0, 1, 2, 0, 1, 2):
-        widths = _cheapest(rows, _vary(widths, [column], [widths[column] + WIDTH_STEPS]))
+        widths = _cheapest(rows, _vary(widths, [column], [widths[column] + WIDTH_STEPS]), prior)
     return widths
 
 
@@ -866,13 +1048,20 @@ def _vary(widths: np.ndarray, columns: list[int], values: list[np.ndarray]) -> n
     return trials
 
 
-def _cheapest(rows: list[_RowModel], trials: np.ndarray) -> np.ndarray:
-    """The width triple among ``trials`` at which the rows cost least."""
-    totals = np.concatenate([
+def _cheapest(rows: list[_RowModel], trials: np.ndarray, prior: np.ndarray | None) -> np.ndarray:
+    """The width triple among ``trials`` at which the rows cost least (plus the drift from ``prior``)."""
+    totals = _total(rows, trials)
+    if prior is not None:
+        totals += COSTS.drift * np.abs(trials - prior[None, :]).sum(axis=1)
+    return trials[int(totals.argmin())]
+
+
+def _total(rows: list[_RowModel], trials: np.ndarray) -> np.ndarray:
+    """The rows' summed cost at each width triple, evaluated in chunks to bound memory."""
+    return np.concatenate([
         sum((row.costs(trials[i:i + TRIAL_CHUNK]) for row in rows), np.zeros(len(trials[i:i + TRIAL_CHUNK])))
         for i in range(0, len(trials), TRIAL_CHUNK)
     ])
-    return trials[int(totals.argmin())]
 
 
 def _join_lines(pieces: list[str]) -> str:
@@ -898,28 +1087,147 @@ def _join_lines(pieces: list[str]) -> str:
 
 def parse(lines: list[str]) -> list[RawSop]:
     """Every SOP in the lines of an OCR text dump, in order."""
-    tables, _trailing = _find_tables(lines)
+    tables, trailing = _find_tables(lines)
+    pages = [_table_pages(table) for table in tables]
     phrases = _Phrases([t for t in line.tokens if t != "|" and not _is_debris(t)]
-                       for table in tables for page in table.pages for line in page.body)
-    return [_read_table(table, phrases) for table in tables]
+                       for table in pages for page in table for draft in page.drafts for line in draft.lines)
+    first = [_split_table(table, phrases) for table in pages]
+    phrases = _Phrases((cell.split() for table in first for page in table for row in page for cell in row),
+                       cells=True)
+    sops = [_assemble(table, page_rows, _split_table(page_rows, phrases))
+            for table, page_rows in zip(tables, pages, strict=True)]
+    _add_identities(lines, tables, trailing, sops)
+    return sops
 
 
-def _read_table(table: _Table, phrases: _Phrases) -> RawSop:
-    """One table's header segments and rows, cells split page by page."""
-    segments = [_segment(page.header) for page in table.pages]
+def _add_identities(lines: list[str], tables: list[_Table], trailing: list[_Line], sops: list[RawSop]) -> None:
+    """Identity page and signer block of each SOP, from the text between the tables.
+
+    The text before a table holds the previous table's signer block, then
+    this table's identity page. A table with no identity page of its own
+    shares the one before it (one page over several flowcharts), and every
+    SOP of such a group says so with ``identity_shared``.
+    """
+    group: list[RawSop] = []
+    block: text_identity.IdentityBlock | None = None
+    for index, (table, sop) in enumerate(zip(tables, sops, strict=True)):
+        text = _original(lines, table.before)
+        if index:
+            sops[index - 1].signature, text = _take_signature(text)
+        own = text_identity.read_identity(text) if text else None
+        if own is not None and own.fields:
+            _share(group)
+            block, group = own, []
+        group.append(sop)
+        if block is not None:
+            sop.identity = dict(block.fields)
+            sop.notes.extend(RawNote(n.code, n.message) for n in block.notes)
+    _share(group)
+    if sops:
+        sops[-1].signature = _take_signature(_original(lines, trailing))[0]
+
+
+def _share(group: list[RawSop]) -> None:
+    if len(group) > 1:
+        for sop in group:
+            sop.identity_shared = True
+            sop.notes.append(RawNote("identity-shared", f"One identity page serves {len(group)} flowchart tables."))
+
+
+def _original(lines: list[str], picked: list[_Line]) -> list[str]:
+    """The dump's lines from the first to the last of ``picked``, blank lines included."""
+    return list(lines[picked[0].number - 1:picked[-1].number]) if picked else []
+
+
+def _take_signature(text: list[str]) -> tuple[str | None, list[str]]:
+    """The signer block at the head of ``text`` (if any) and the lines after it."""
+    span = text_identity.signature_span(text)
+    if span is None:
+        return None, text
+    return text_identity.parse_signature(text[:span[1]]), text[span[1]:]
+
+
+@dataclass
+class _PageRows:
+    """The rows of one page of a table, with what splitting their cells needs."""
+
+    segment: RawSegment
+    drafts: list[_RowDraft]
+
+    def models(self, phrases: _Phrases) -> list[_RowModel]:
+        bare_ok = self.segment.waktu_unit is not None
+        return [_RowModel(_seg_lines(d, bare_ok)[0], phrases) for d in self.drafts]
+
+
+def _split_table(pages: list[_PageRows], phrases: _Phrases) -> list[list[tuple[str, str, str]]]:
+    """(kegiatan, kelengkapan, output) of each row of each page, at widths fitted per page.
+
+    The table's widths are fitted first, over all its rows; each page then
+    fits its own around them (pages of one scan differ a little).
+    """
+    models = [page.models(phrases) for page in pages]
+    table_widths = _fit_widths([row for page in models for row in page])
+    out: list[list[tuple[str, str, str]]] = []
+    for page in models:
+        widths = _fit_widths(page, prior=table_widths) if len(models) > 1 else table_widths
+        out.append([row.cells(widths) for row in page])
+    return out
+
+
+def _table_pages(table: _Table) -> list[_PageRows]:
     drafts = _split_rows(table)
     _place_strays(table, drafts)
-    sop = RawSop(title=table.title, segments=segments)
-    for p in range(len(table.pages)):
-        on_page = [d for d in drafts if d.page == p]
-        bare_ok = segments[p].waktu_unit is not None
-        prepared = [_seg_lines(d, bare_ok) for d in on_page]
-        models = [_RowModel(segs, phrases) for segs, _ in prepared]
-        widths = _fit_widths(models)
-        for draft, model, (_, waktu) in zip(on_page, models, prepared, strict=True):
-            kegiatan, kelengkapan, output = model.cells(widths)
-            for note in draft.notes:
-                sop.notes.append(RawNote(note.code, note.message, row=len(sop.rows)))
+    return [_PageRows(_segment(page.header), [d for d in drafts if d.page == p])
+            for p, page in enumerate(table.pages)]
+
+
+def _assemble(table: _Table, pages: list[_PageRows], cells: list[list[tuple[str, str, str]]]) -> RawSop:
+    """One table as a RawSop: its header segments, its rows with their cells, and notes on what OCR did."""
+    sop = RawSop(title=table.title, segments=[page.segment for page in pages])
+    debris: set[str] = set()
+    for p, (page, page_cells) in enumerate(zip(pages, cells, strict=True)):
+        for draft, (kegiatan, kelengkapan, output) in zip(page.drafts, page_cells, strict=True):
+            waktu = _seg_lines(draft, page.segment.waktu_unit is not None)[1]
+            debris.update(t for line in draft.lines for t in line.tokens if _is_debris(t) and t != "|")
+            notes = [*draft.notes, *_garbled_waktu(waktu)]
+            sop.notes.extend(RawNote(note.code, note.message, row=len(sop.rows)) for note in notes)
             sop.rows.append(RawRow(no=draft.no, kegiatan=kegiatan, kelengkapan=kelengkapan, waktu=waktu,
                                    output=output, segment=p, prov=Provenance(line=draft.lines[0].number)))
+    if sop.rows:
+        shown = ", ".join(f"'{t}'" for t in sorted(debris)) or "none"
+        sop.notes.append(RawNote("ocr-low-confidence", "Table read from an OCR text dump: each row's cells "
+                                 "interleaved line by line were split by fitted column widths, words broken "
+                                 f"over lines joined, flowchart-symbol debris dropped ({shown})."))
+    sop.notes.extend(_page_notes(sop))
     return sop
+
+
+def _garbled_waktu(waktu: str) -> list[RawNote]:
+    """A note when the duration's number is a letter OCR put for a digit ("S menit")."""
+    number = waktu.split()[0] if waktu else ""
+    if _DIGIT_LOOKALIKE.fullmatch(number):
+        return [RawNote("ocr-garbled", f"Duration OCR'd as '{waktu}': a letter where a digit was printed.")]
+    return []
+
+
+def _page_notes(sop: RawSop) -> list[RawNote]:
+    """Notes on a table printed over several pages and on headers that read differently on a later page."""
+    if len(sop.segments) < 2:
+        return []
+    spans = []
+    for index in range(len(sop.segments)):
+        rows = [k + 1 for k, row in enumerate(sop.rows) if row.segment == index]
+        spans.append(f"rows {rows[0]}-{rows[-1]}" if rows else "no rows")
+    notes = [RawNote("table-split-across-pages", f"Table printed over {len(sop.segments)} pages "
+                     f"({'; '.join(spans)}) with its header repeated; merged into one SOP.")]
+    for index, (before, segment) in enumerate(pairwise(sop.segments), start=1):
+        if _label_key(segment.role_labels) != _label_key(before.role_labels):
+            row = next((k for k, r in enumerate(sop.rows) if r.segment == index), None)
+            notes.append(RawNote("header-changed", f"Header of page {index + 1} reads "
+                                 f"'{' | '.join(segment.role_labels)}' where page {index} read "
+                                 f"'{' | '.join(before.role_labels)}'.", row=row))
+    return notes
+
+
+def _label_key(labels: list[str]) -> list[str]:
+    return [re.sub(r"[^a-z0-9]", "", label.casefold()) for label in labels]

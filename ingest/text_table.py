@@ -27,23 +27,6 @@ from sopbaku.ingest import textutil as tu
 from sopbaku.ingest.text_identity import is_identity_line, parse_signature, read_identity, signature_span
 from sopbaku.raw import Provenance, RawMark, RawNote, RawRow, RawSegment, RawSop
 
-#: Header cells by meaning, matched against the whole cell (case-insensitive).
-_HEADER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (word, re.compile(pattern, re.I))
-    for word, pattern in (
-        ("no", r"no\.?|nomor(?:\s+urut)?|no\.?\s*urut"),
-        ("kegiatan", r"(?:uraian\s+)?(?:kegiatan|prosedur|aktivitas|aktifitas|tugas)|uraian|"
-                     r"(?:langkah|tahapan)(?:\s+kegiatan)?"),
-        ("pelaksana", r"pelaksana(?:an)?|pelaku"),
-        ("mutu", r"(?:mutu\s*ba[kg]u|mutu\s*buku|baku\s*mutu)"),
-        ("waktu", r"waktu\b.*"),
-        ("kelengkapan", r".*\b(?:kelengkapan|persyaratan|syarat|perlengkapan|peralatan)\b.*"),
-        ("output", r"output|keluaran|hasil|input"),
-        ("keterangan", r"keterangan|ket\.?"),
-    )
-)
-#: Header words of which at least one must be present for a line to be a table header.
-_HEADER_ANCHORS = frozenset({"kegiatan", "pelaksana", "mutu", "waktu"})
 #: Fewest cells a data row has (No, Kegiatan, something else).
 MIN_ROW_CELLS = 3
 #: Fewest cells of the "1 2 3 ... 10" column-index row some exports print under the header.
@@ -112,13 +95,9 @@ def parse(lines: list[str]) -> list[RawSop]:
 
 
 # --------------------------------------------------------------------------- finding tables
-def _header_word(cell: str) -> str | None:
-    return next((word for word, pattern in _HEADER_WORDS if pattern.fullmatch(cell)), None)
-
-
 def _is_header_line(cells: list[str]) -> bool:
-    words = {_header_word(cell) for cell in cells if cell} - {None}
-    return len(words) >= 2 and bool(words & _HEADER_ANCHORS) and not tu.is_step_number(cells[0])
+    words = {tu.header_word(cell) for cell in cells if cell} - {None}
+    return len(words) >= 2 and bool(words & tu.HEADER_ANCHORS) and not tu.is_step_number(cells[0])
 
 
 def _is_index_row(cells: list[str]) -> bool:
@@ -266,7 +245,7 @@ def _share_identity(sops: list[_Sop]) -> None:
 # --------------------------------------------------------------------------- header layout
 def _layout(header: list[list[str]], earlier_labels: set[str]) -> _Layout:
     """Read the header rows: Kegiatan, role and Mutu Baku columns, the Waktu unit."""
-    words = [[_header_word(cell) if cell else None for cell in row] for row in header]
+    words = [[tu.header_word(cell) if cell else None for cell in row] for row in header]
     role_row = max((r for r, ws in enumerate(words) if "waktu" in ws), default=len(header) - 1)
     bottom, bottom_words = header[role_row], words[role_row]
     kegiatan = next((c for ws in words for c, w in enumerate(ws) if w == "kegiatan"), 1)
@@ -306,9 +285,9 @@ def _role_label(c: int, bottom: list[str], upper: list[list[str]], printed: set[
     header of the same SOP, is exporter debris over an empty column.
     """
     cell = bottom[c] if c < len(bottom) else ""
-    if cell and _header_word(cell) is None:
+    if cell and tu.header_word(cell) is None:
         return cell
-    above = next((row[c] for row in reversed(upper) if c < len(row) and row[c] and _header_word(row[c]) is None),
+    above = next((row[c] for row in reversed(upper) if c < len(row) and row[c] and tu.header_word(row[c]) is None),
                  "")
     if not above:
         return ""
@@ -328,7 +307,7 @@ def _check_group_spans(upper: list[list[str]], layout: _Layout) -> None:
     """Note a Pelaksana group label that spans a different number of columns than it has roles."""
     for row in upper:
         for c, cell in enumerate(row):
-            if not cell or _header_word(cell) != "pelaksana":
+            if not cell or tu.header_word(cell) != "pelaksana":
                 continue
             span = next((d for d in range(c + 1, len(row)) if row[d]), len(row)) - c
             roles = sum(1 for k, label in enumerate(layout.role_labels) if label and layout.role_start + k >= c)

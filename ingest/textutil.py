@@ -38,6 +38,24 @@ _GENERIC_TITLE = re.compile(
 )
 #: Longest line still taken as a heading; longer lines are prose.
 MAX_TITLE_CHARS = 200
+#: Flowchart-table header cells by meaning, matched against the whole cell (case-insensitive).
+#: Shared by every reader that meets the header: text exports, PDF, DOCX and scans.
+HEADER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (word, re.compile(pattern, re.I))
+    for word, pattern in (
+        ("no", r"no\.?|nomor(?:\s+urut)?|no\.?\s*urut"),
+        ("kegiatan", r"(?:uraian\s+)?(?:kegiatan|prosedur|aktivitas|aktifitas|tugas)|uraian|"
+                     r"(?:langkah|tahapan)(?:\s+kegiatan)?"),
+        ("pelaksana", r"pelaksana(?:an)?|pelaku"),
+        ("mutu", r"(?:mutu\s*ba[kg]u|mutu\s*buku|baku\s*mutu)"),
+        ("waktu", r"waktu\b.*"),
+        ("kelengkapan", r".*\b(?:kelengkapan|persyaratan|syarat|perlengkapan|peralatan)\b.*"),
+        ("output", r"output|keluaran|hasil|input"),
+        ("keterangan", r"keterangan|ket\.?"),
+    )
+)
+#: Header words of which at least one must be present for a row to be a table header.
+HEADER_ANCHORS = frozenset({"kegiatan", "pelaksana", "mutu", "waktu"})
 
 
 def strip_html(text: str) -> str:
@@ -125,6 +143,13 @@ def is_title_line(line: str) -> bool:
         return False
     heading = bool(re.match(r"\s*(?:#{1,6}\s|\*\*|__)", line))
     return heading or bool(_TITLE_START.match(text))
+
+
+def header_word(cell: str) -> str | None:
+    """The header meaning of a cell ("no", "kegiatan", "pelaksana", "mutu", "waktu", "kelengkapan",
+    "output", "keterangan"), or None; a label wrapped over lines ("Waktu\\n(menit)") counts as one."""
+    text = " ".join(cell.split())
+    return next((word for word, pattern in HEADER_WORDS if pattern.fullmatch(text)), None)
 
 
 def is_generic_title(text: str) -> bool:

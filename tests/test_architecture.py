@@ -18,11 +18,11 @@ from tests.conftest import ROOT
 STAGES = {"ingest": ROOT / "ingest", "normalize": ROOT / "normalize", "render": ROOT / "render"}
 #: What each stage may import from the project besides itself.
 ALLOWED = {
-    "ingest": {"sopbaku.raw", "sopbaku.errors", "sopbaku.config"},
-    "normalize": {"sopbaku.raw", "sopbaku.model", "sopbaku.errors", "sopbaku.config"},
-    "render": {"sopbaku.model", "sopbaku.errors", "sopbaku.config", "sopbaku.jsonio"},
+    "ingest": {"sopbaku.raw", "sopbaku.errors", "sopbaku.config", "sopbaku.fields", "sopbaku.tesseract"},
+    "normalize": {"sopbaku.raw", "sopbaku.model", "sopbaku.errors", "sopbaku.config", "sopbaku.fields"},
+    "render": {"sopbaku.model", "sopbaku.errors", "sopbaku.config", "sopbaku.jsonio", "sopbaku.fields"},
 }
-CORE = {"sopbaku.model", "sopbaku.raw", "sopbaku.errors", "sopbaku.config", "sopbaku.jsonio"}
+CORE = {"sopbaku.model", "sopbaku.raw", "sopbaku.errors", "sopbaku.config", "sopbaku.jsonio", "sopbaku.fields"}
 
 
 def _imports(path: Path) -> set[str]:

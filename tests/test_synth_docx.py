@@ -9,6 +9,7 @@ shapes, and LibreOffice for whether Word-made-looking files really open.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from lxml import etree
 
 from sopbaku.errors import MissingDependencyError
 from sopbaku.render.libreoffice import convert_to_pdf, find_soffice
-from sopbaku.synth.docx_writer import MARKS, PRESETS, DocxStyle, Spellings, write_docx
+from sopbaku.synth.docx_writer import MARKS, PRESETS, TEXT_W, DocxStyle, Spellings, plan_flowchart, write_docx
 from tests.conftest import CORPUS
 
 NS = {
@@ -60,7 +61,8 @@ def with_performers(sop: dict[str, Any], shift: int = 0) -> dict[str, Any]:
             step["branches"]["tidak"] = steps[max(i - 2, 0)]["no"]
             step["next"] = [step["branches"]["ya"], step["branches"]["tidak"]]
     steps[-2]["pelaksana"] = ids[:2]
-    steps[len(steps) // 2]["simbol"] = "connector"
+    plain = [s for s in steps[1:-1] if s["simbol"] == "process"]
+    plain[len(plain) // 2]["simbol"] = "connector"
     return sop
 
 
@@ -97,7 +99,7 @@ def step_rows(table: Table) -> list[Any]:
 
 def presets(element: Any) -> list[str]:
     """Flowchart presets drawn in ``element`` (arrows and label boxes left out)."""
-    found = xp(element, ".//mc:Choice//wps:wsp//a:prstGeom/@prst")
+    found = xp(element, ".//wps:wsp/wps:spPr/a:prstGeom/@prst")
     return [p for p in found if p.startswith("flowChart")]
 
 
@@ -134,22 +136,22 @@ def test_header_cells_are_merged_and_repeat(written: tuple[str, Path], sops: lis
 
 
 def test_each_performer_cell_holds_its_evidence(written: tuple[str, Path], sops: list[dict[str, Any]]) -> None:
+    """A shape of the step's symbol, a picture or the document's mark in exactly the performers' cells;
+    floating shapes are in no role cell (the position test maps them)."""
     name, path = written
-    if STYLES[name].floating:
-        pytest.skip("floating shapes are not in the role cells; see the position test")
     mark = Spellings.of(STYLES[name].header_variant).mark
+    assert mark in MARKS
     for table, sop in zip(flowcharts(path), sops, strict=True):
         ids = [r["id"] for r in sop["roles"]]
         for tr, step in zip(step_rows(table), sop["steps"], strict=True):
             for role_id, tc in zip(ids, tr.tc_lst[2:2 + len(ids)], strict=True):
-                performs = role_id in step["pelaksana"]
-                if name == "shape":
+                performs = role_id in step["pelaksana"] and not STYLES[name].floating
+                if name in ("shape", "floating"):
                     assert presets(tc) == ([PRESETS[step["simbol"]]] if performs else [])
                 elif name == "picture":
                     assert len(xp(tc, ".//pic:pic")) == int(performs)
                 else:
                     assert tc.xpath("string(.)").strip() == (mark if performs else "")
-                    assert mark in MARKS
 
 
 def test_floating_shapes_lie_over_their_performers_columns(sops: list[dict[str, Any]], tmp_path: Path) -> None:
@@ -211,17 +213,18 @@ def test_header_variant_zero_is_canonical() -> None:
 
 
 @pytest.fixture(scope="module")
-def soffice() -> None:
+def converted(written: tuple[str, Path]) -> tuple[str, Path]:
+    """The written document as LibreOffice prints it to PDF."""
     try:
         find_soffice()
     except MissingDependencyError:
         pytest.skip("LibreOffice (soffice) is not installed: cannot check that the DOCX converts")
-
-
-def test_libreoffice_opens_it_and_draws_the_symbols(soffice: None, written: tuple[str, Path],
-                                                   sops: list[dict[str, Any]], tmp_path: Path) -> None:
     name, path = written
-    pdf = convert_to_pdf(path, tmp_path)
+    return name, convert_to_pdf(path, path.parent)
+
+
+def test_libreoffice_opens_it_and_draws_the_symbols(converted: tuple[str, Path], sops: list[dict[str, Any]]) -> None:
+    name, pdf = converted
     performers = sum(len(s["pelaksana"]) for sop in sops for s in sop["steps"])
     with pdfplumber.open(pdf) as document:
         pages = document.pages
@@ -235,3 +238,23 @@ def test_libreoffice_opens_it_and_draws_the_symbols(soffice: None, written: tupl
         else:
             mark = Spellings.of(STYLES[name].header_variant).mark
             assert sum(w["text"] == mark for p in pages for w in p.extract_words()) == performers
+
+
+def test_rendered_rows_are_as_tall_as_planned(converted: tuple[str, Path], sops: list[dict[str, Any]]) -> None:
+    """Arrows are anchored in one row and end in the next: they only meet the symbols if no text made a row
+    taller than planned. Row heights are read from the full-width border lines of the flowchart pages."""
+    name, pdf = converted
+    spell = Spellings.of(STYLES[name].header_variant)
+    planned = [h for sop in sops for h in plan_flowchart(sop, spell).row_heights]
+    rendered: list[float] = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            if all(word["text"] != "Pelaksana" for word in page.extract_words()):
+                continue  # not a flowchart page ("Kualifikasi Pelaksana:" is on the identity page)
+            ys: list[float] = []
+            for y in sorted(line["top"] for line in page.lines if line["x1"] - line["x0"] > 0.95 * TEXT_W):
+                if not ys or y - ys[-1] > 0.5:
+                    ys.append(y)
+            heights = [b - a for a, b in itertools.pairwise(ys)]
+            rendered += heights[2 if spell.number_row else 1:]  # the header rows (0 and 1 merged), then steps
+    assert rendered == pytest.approx(planned, abs=0.6)

@@ -62,3 +62,9 @@ class ExternalToolError(SopbakuError):
     """An external program failed or ran past its time limit."""
 
     exit_code = ExitCode.child_process
+
+
+class EncryptedPdfError(InputFileError):
+    """The PDF is password-protected: its content cannot be read without the password."""
+
+    exit_code = ExitCode.encrypted_pdf

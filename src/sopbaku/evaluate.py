@@ -37,6 +37,10 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 from rich.table import Table
 
+from sopbaku.fields import IDENTITY_DATE_FIELDS as DATE_FIELDS
+from sopbaku.fields import IDENTITY_LIST_FIELDS as LIST_FIELDS
+from sopbaku.fields import STEP_TEXT_FIELDS as TEXT_FIELDS
+
 #: The formats an input can have; each counts equally in the overall figure.
 FORMATS = ("pdf-digital", "pdf-scanned", "image", "docx", "text")
 #: Weights of the components in a file's overall figure (renormalised over those that apply).
@@ -56,16 +60,6 @@ COMPONENTS = (*WEIGHTS, "roles_label", "rowtext")
 #: Components that apply to every file whatever its gold holds.
 ALWAYS_APPLICABLE = frozenset({"sop_count", "step_f1", "text", "waktu", "roles", "roles_label", "rowtext"})
 
-TEXT_FIELDS = ("kegiatan", "kelengkapan", "output", "keterangan")
-LIST_FIELDS = (
-    "dasar_hukum",
-    "kualifikasi_pelaksana",
-    "keterkaitan",
-    "peralatan_perlengkapan",
-    "peringatan",
-    "pencatatan_pendataan",
-)
-DATE_FIELDS = ("tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "tanggal_pengesahan")
 
 #: Similarity from which two names (people, offices, roles, titles) are the same.
 NAME_SIMILARITY = 0.9

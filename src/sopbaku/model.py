@@ -22,25 +22,20 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sopbaku.errors import ModelValidationError
+from sopbaku.fields import (  # noqa: F401 - re-exported: the model's field names
+    IDENTITY_DATE_FIELDS,
+    IDENTITY_LIST_FIELDS,
+    IDENTITY_TEXT_FIELDS,
+    SIGNATURE_FIELDS,
+    SIGNER_FIELDS,
+    STEP_TEXT_FIELDS,
+)
 
 SCHEMA_ID = "sopbaku/1"
 WAKTU_UNITS = ("detik", "menit", "jam", "hari", "minggu", "bulan")
 EVIDENCE = ("symbol", "mark", "text", "inferred", "none")
 SIMBOL = ("terminator", "process", "decision", "connector")
 FORMATS = ("text", "pdf-digital", "pdf-scanned", "image", "docx")
-IDENTITY_TEXT_FIELDS = ("instansi", "unit", "nomor", "nama")
-IDENTITY_DATE_FIELDS = ("tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "tanggal_pengesahan")
-IDENTITY_LIST_FIELDS = (
-    "dasar_hukum",
-    "kualifikasi_pelaksana",
-    "keterkaitan",
-    "peralatan_perlengkapan",
-    "peringatan",
-    "pencatatan_pendataan",
-)
-SIGNER_FIELDS = ("jabatan", "nama", "nip")
-SIGNATURE_FIELDS = ("tempat", "tanggal", "jabatan", "nama", "nip")
-STEP_TEXT_FIELDS = ("kegiatan", "kelengkapan", "output", "keterangan")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

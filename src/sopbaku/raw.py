@@ -13,28 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sopbaku.fields import IDENTITY_DATE_FIELDS, IDENTITY_LIST_FIELDS, IDENTITY_TEXT_FIELDS
+
 SourceFormat = Literal["text", "pdf-digital", "pdf-scanned", "image", "docx"]
 MarkKind = Literal["symbol", "mark"]
 Shape = Literal["terminator", "process", "decision", "connector"]
 
 #: Keys of ``RawSop.identity``; values are the raw cell text, newlines kept.
-IDENTITY_KEYS = (
-    "instansi",
-    "unit",
-    "nomor",
-    "nama",
-    "tanggal_pembuatan",
-    "tanggal_revisi",
-    "tanggal_efektif",
-    "tanggal_pengesahan",
-    "disahkan_oleh",
-    "dasar_hukum",
-    "kualifikasi_pelaksana",
-    "keterkaitan",
-    "peralatan_perlengkapan",
-    "peringatan",
-    "pencatatan_pendataan",
-)
+IDENTITY_KEYS = (*IDENTITY_TEXT_FIELDS, *IDENTITY_DATE_FIELDS, "disahkan_oleh", *IDENTITY_LIST_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_T
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.story import StoryPart
 from docx.shared import Pt
@@ -55,6 +56,11 @@ Symbol = Literal["terminator", "process", "decision", "connector"]
 class DocxStyle:
     """How one synthetic DOCX presents its SOPs (the content comes from the SOP dicts).
 
+    ``symbols`` is what marks a performer's cell: a DrawingML flowchart shape
+    (with arrows between steps and "Ya"/"Tidak" at decision exits), an inline
+    PNG picture of the symbol, or a typed tick. ``floating`` (shapes only)
+    anchors the symbols in the row's No cell, placed over the role column by
+    their offset from the margin, as when someone draws on top of the table.
     ``header_variant`` 0 gives the canonical Permenpan spellings; any other
     value picks each spelling choice (header words, a column-number row, date
     format, tick mark) independently from a hash of the value, so a handful
@@ -146,7 +152,7 @@ ARIAL_WIDTHS = (
 #: Bold Arial is at most this much wider; non-ASCII characters are counted as wide as a digit.
 BOLD_FACTOR, OTHER_WIDTH = 1.1, 556
 #: Safety on measured width so a line the estimate fits never wraps when rendered.
-WIDTH_SLACK = 1.06
+WIDTH_SLACK = 1.02
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -182,12 +188,13 @@ def line_count(text: str, width: float, size: float, bold: bool = False) -> int:
 NO_W, WAKTU_W = 24.0, 50.0
 ROLE_SHARE, ROLE_MIN, ROLE_MAX = 0.42, 40.0, 82.0
 TEXT_WEIGHTS = (3.4, 1.9, 1.9, 1.4)  # Kegiatan, Kelengkapan, Output, Keterangan
-#: Vertical room above and below a symbol, so consecutive symbols are joined by a visible arrow.
-SYMBOL_GAP = 9.0
+#: Vertical room above and below a symbol, so consecutive symbols are joined by a visible arrow;
+#: air below the last line of text in a row.
+SYMBOL_GAP, TEXT_ROOM = 9.0, 4.0
 #: Room the flowchart caption takes above the table. Rows render at their planned height, but an
 #: arrow is only drawn where its rows would share a page even with each row PAGE_SLACK and the
 #: header (whose long role labels may break differently) a line taller or shorter.
-CAPTION_H, PAGE_SLACK = 19.0, 1.0
+CAPTION_PT, CAPTION_H, PAGE_SLACK = 11.0, 19.0, 1.0
 
 
 def column_widths(n_roles: int) -> list[float]:
@@ -271,7 +278,7 @@ def _texts_of(step: dict[str, Any]) -> list[str]:
 
 def _role_labels(sop: dict[str, Any]) -> list[str]:
     """Column headers of the roles: the first label each role was seen under."""
-    return [role["labels"][0] for role in sop["roles"]]
+    return [(role.get("labels") or [role["name"]])[0] for role in sop["roles"]]
 
 
 def _text_columns(widths: list[float]) -> list[float]:
@@ -285,25 +292,31 @@ def plan_flowchart(sop: dict[str, Any], spell: Spellings) -> FlowLayout:
     inner = [w - 2 * CELL_PAD_X for w in widths]
     label_lines = max(line_count(label, inner[2], TABLE_PT, bold=True) for label in _role_labels(sop))
     waktu_lines = line_count(spell.waktu, inner[-3], TABLE_PT, bold=True)
-    headers = [LINE_PT + 2 * CELL_PAD_Y + 4, max(label_lines, waktu_lines) * LINE_PT + 2 * CELL_PAD_Y + 4]
+    headers = [_text_height(1), _text_height(max(label_lines, waktu_lines))]
     if spell.number_row:
-        headers.append(LINE_PT + 2 * CELL_PAD_Y + 1)
+        headers.append(_text_height(1) - TEXT_ROOM + 1)
     rows = []
     for step in sop["steps"]:
         lines = max(line_count(t, w, TABLE_PT) for t, w in zip(_texts_of(step), _text_columns(inner), strict=True))
         kind = step.get("simbol") or "process"
-        rows.append(max(lines * LINE_PT + 2 * CELL_PAD_Y + 4, symbol_size(kind, widths[2])[1] + 2 * SYMBOL_GAP))
+        rows.append(max(_text_height(lines), symbol_size(kind, widths[2])[1] + 2 * SYMBOL_GAP))
     header = sum(headers)
     return FlowLayout(widths, n, headers, rows, _paginate(rows, header - LINE_PT, -PAGE_SLACK),
                       _paginate(rows, header + LINE_PT, PAGE_SLACK))
 
 
+def _text_height(lines: int) -> float:
+    """Row height that holds ``lines`` lines of table text, with some air below the last."""
+    return lines * LINE_PT + 2 * CELL_PAD_Y + TEXT_ROOM
+
+
 def _paginate(rows: list[float], header: float, slack: float) -> list[int]:
-    """Page index of each row, every height changed by ``slack``: rows do not split, the header repeats."""
+    """Page index of each row, every height changed by ``slack``: rows do not split, the header repeats,
+    and a row too tall for any page still goes on a page of its own."""
     room = PAGE_H - 2 * MARGIN
     page, used, pages = 0, CAPTION_H + header, []
     for height in rows:
-        if used + height + slack > room and used > CAPTION_H + header:
+        if used + height + slack > room and pages and pages[-1] == page:
             page, used = page + 1, header
         used += height + slack
         pages.append(page)
@@ -370,19 +383,26 @@ class Shape:
     text: str = ""
 
 
-class ShapeWriter:
-    """Makes Word-style ``mc:AlternateContent`` runs: a ``wps:wsp`` choice with a VML fallback.
+class DrawingWriter:
+    """Makes the document's drawings: Word-style ``mc:AlternateContent`` shapes (a ``wps:wsp`` choice with a
+    VML fallback) and inline pictures.
 
-    It numbers shapes (``wp:docPr/@id`` must be unique in the document, and
-    python-docx numbers its pictures from the largest id already there) and
-    stacks them in drawing order; a VML shape type is defined once, in the
-    first fallback that uses it, as Word does.
+    It alone numbers them (``wp:docPr/@id`` must be unique in the document;
+    python-docx's own numbering rescans the whole document per picture, which
+    is quadratic) and stacks shapes in drawing order; a VML shape type is
+    defined once, in the first fallback that uses it, as Word does.
     """
 
     def __init__(self, part: StoryPart) -> None:
         self._part = part
         self._count = 0
         self._vml_defined: set[str] = set()
+
+    def picture(self, png: bytes, w: float, h: float | None = None) -> CT_Inline:
+        """An inline picture ``w`` points wide (and ``h`` high, else in proportion); the image is stored once."""
+        rel_id, image = self._part.get_or_add_image(io.BytesIO(png))
+        cx, cy = image.scaled_dimensions(Pt(w), Pt(h) if h is not None else None)
+        return CT_Inline.new_pic_inline(self._next(), rel_id, image.filename, cx, cy)
 
     def inline(self, prst: str, w: float, h: float) -> BaseOxmlElement:
         """A shape that sits in the text line of its paragraph, like a character."""
@@ -416,7 +436,7 @@ class ShapeWriter:
         return self._alternate(choice, self._vml(sid, shape, style))
 
     def _next(self) -> int:
-        self._count = max(self._count, self._part.next_id - 1) + 1
+        self._count += 1
         return self._count
 
     @staticmethod
@@ -459,7 +479,8 @@ class ShapeWriter:
                          f"</v:shapetype>")
         if shape.prst in CONNECTORS:
             kind = "straight" if shape.prst == "straightConnector1" else "elbow"
-            paint = f' o:connectortype="{kind}" strokeweight=".75pt"><v:stroke endarrow="block"/></v:shape>'
+            adj = f' adj="{round(shape.box.adj * 21600 / 100000)}"' if shape.box.adj is not None else ""
+            paint = f' o:connectortype="{kind}"{adj} strokeweight=".75pt"><v:stroke endarrow="block"/></v:shape>'
         elif shape.text:
             paint = (f' filled="f" stroked="f"><v:textbox inset="0,0,0,0">{_txbx_content(shape.text)}'
                      f"</v:textbox></v:shape>")
@@ -540,7 +561,8 @@ def flow_shapes(sop: dict[str, Any], layout: FlowLayout, spots: dict[int, Spot])
     step down gets a down arrow; any other target (a loop back, a jump) a
     side route, right of the symbols unless that runs into the Mutu Baku
     columns, the other side for a second one. Arrows that would cross
-    a page break are left out: there the document uses off-page connectors.
+    a page break are left out, as on paper, where an SOP marks the break
+    with off-page connectors when its author drew them.
     """
     for step in sop["steps"]:
         src = spots.get(step["no"])
@@ -662,8 +684,9 @@ def _fixed_table(doc: Document, rows: int, widths: list[float]) -> Table:
     tbl_w.set(qn("w:w"), str(sum(twips(w) for w in widths)))
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Pt(width)
-        for cell in column.cells:
-            cell.width = Pt(width)
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = Pt(width)
     return table
 
 
@@ -703,7 +726,7 @@ def format_nip(nip: str) -> str:
     return nip
 
 
-def identity_page(doc: Document, identity: dict[str, Any], spell: Spellings) -> None:
+def identity_page(doc: Document, identity: dict[str, Any], spell: Spellings, drawings: DrawingWriter) -> None:
     """The SOP AP identity table: logo and agency on the left, the SOP's particulars on the right,
     then the three two-column blocks of numbered lists."""
     fields = [("Nomor SOP", identity.get("nomor") or "-"),
@@ -715,7 +738,7 @@ def identity_page(doc: Document, identity: dict[str, Any], spell: Spellings) -> 
     fields += [("Disahkan Oleh", None), ("Nama SOP", None)]
     table = _fixed_table(doc, len(fields) + 2 * len(LIST_SECTIONS), list(IDENTITY_WIDTHS))
     _cell_margins(table, CELL_PAD_X + 1, 2)
-    _agency_cell(table.cell(0, 0).merge(table.cell(len(fields) - 1, 0)), identity)
+    _agency_cell(table.cell(0, 0).merge(table.cell(len(fields) - 1, 0)), identity, drawings)
     for row, (label, value) in enumerate(fields):
         _cell_text(table.cell(row, 1), label, size=BODY_PT)
         cell = table.cell(row, 2)
@@ -736,11 +759,11 @@ def identity_page(doc: Document, identity: dict[str, Any], spell: Spellings) -> 
             _numbered(table.cell(row + 1, column), identity.get(key) or [])
 
 
-def _agency_cell(cell: _Cell, identity: dict[str, Any]) -> None:
+def _agency_cell(cell: _Cell, identity: dict[str, Any], drawings: DrawingWriter) -> None:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     logo = cell.paragraphs[0]
     logo.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    logo.add_run().add_picture(io.BytesIO(logo_png()), width=Pt(62))
+    logo.add_run()._r.add_drawing(drawings.picture(logo_png(), 62))
     for text in (identity.get("instansi"), identity.get("unit")):
         if text:
             _write(cell.add_paragraph(), text.upper(), size=BODY_PT + 2, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -770,34 +793,43 @@ def _numbered(cell: _Cell, items: list[str]) -> None:
 # --------------------------------------------------------------------------- flowchart table
 
 
-def flowchart(doc: Document, sop: dict[str, Any], style: DocxStyle, spell: Spellings, shapes: ShapeWriter) -> None:
+def flowchart(doc: Document, sop: dict[str, Any], style: DocxStyle, spell: Spellings, drawings: DrawingWriter) -> None:
     """Caption, then the flowchart table: merged header rows, one row per step, a performer's symbol per cell."""
     layout = plan_flowchart(sop, spell)
-    _write(doc.add_paragraph(), f"SOP : {(sop['identity'].get('nama') or '').upper()}", size=11, bold=True)
-    doc.paragraphs[-1].paragraph_format.space_after = Pt(CAPTION_H - 14)
+    name = ((sop.get("identity") or {}).get("nama") or "").upper()
+    caption = _write(doc.add_paragraph(), f"SOP : {name}", size=CAPTION_PT, bold=True)
+    caption.paragraph_format.space_after = Pt(CAPTION_H - (CAPTION_PT + 2))  # _write sets the line to size + 2
     n_head = len(layout.header_heights)
-    table = _fixed_table(doc, n_head + len(sop["steps"]), layout.widths)
+    table = _fixed_table(doc, n_head, layout.widths)
     _cell_margins(table, CELL_PAD_X, CELL_PAD_Y)
     _header(table, sop, spell, layout)
     columns = {role["id"]: i for i, role in enumerate(sop["roles"])}
     spots: dict[int, Spot] = {}
     for i, step in enumerate(sop["steps"]):
-        row = n_head + i
-        _row_props(table, row, layout.row_heights[i])
+        table.add_row()  # after the header's merges: Table.cell walks every row, so merge while there are few
+        _row_props(table, n_head + i, layout.row_heights[i])
+        cells = _row_cells(table, n_head + i)
         for column, text in zip(_text_column_indices(layout.n_roles), _texts_of(step), strict=True):
             center = column in (0, len(layout.widths) - 3)
-            _cell_text(table.cell(row, column), text, align=WD_ALIGN_PARAGRAPH.CENTER if center else None)
-        performers = [columns[p] for p in step.get("pelaksana") or [] if p in columns]
+            _cell_text(cells[column], text, align=WD_ALIGN_PARAGRAPH.CENTER if center else None)
         kind: Symbol = step.get("simbol") or "process"
-        for column in performers:
-            cell = table.cell(row, 2 + column)
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for column in (columns[p] for p in step.get("pelaksana") or [] if p in columns):
             spot = layout.spot(i, column, kind)
             spots.setdefault(step["no"], spot)
-            _performer(cell, table.cell(row, 0), spot, kind, style, spell, shapes)
+            _performer(cells[2 + column], cells[0], spot, kind, style, spell, drawings)
     if style.symbols == "shape":
         for i, shape in flow_shapes(sop, layout, spots):
-            table.cell(n_head + i, 0).paragraphs[0].add_run()._r.append(shapes.anchored(shape))
+            _row_cells(table, n_head + i)[0].paragraphs[0].add_run()._r.append(drawings.anchored(shape))
+
+
+def _row_cells(table: Table, row: int) -> list[_Cell]:
+    """The cells of a row without merged cells, one per grid column.
+
+    ``Table.cell`` and ``_Row.cells`` walk the whole table on every call,
+    which makes filling a long flowchart quadratic; a step row's ``w:tc``
+    elements are its cells.
+    """
+    return [_Cell(tc, table) for tc in table.rows[row]._tr.tc_lst]
 
 
 def _text_column_indices(n_roles: int) -> list[int]:
@@ -830,20 +862,21 @@ def _header(table: Table, sop: dict[str, Any], spell: Spellings, layout: FlowLay
 
 
 def _performer(cell: _Cell, anchor: _Cell, spot: Spot, kind: Symbol, style: DocxStyle, spell: Spellings,
-               shapes: ShapeWriter) -> None:
+               drawings: DrawingWriter) -> None:
     """Put the evidence that this role performs the step into (or, floating, over) its cell."""
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
     if style.symbols == "mark":
         _write(paragraph, spell.mark, size=11, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     elif style.symbols == "picture":
-        paragraph.add_run().add_picture(io.BytesIO(symbol_png(kind)), width=Pt(spot.w), height=Pt(spot.h))
+        paragraph.add_run()._r.add_drawing(drawings.picture(symbol_png(kind), spot.w, spot.h))
     elif style.floating:
         box = Placement(spot.cx - spot.w / 2, spot.top - CELL_PAD_Y, spot.w, spot.h)
-        anchor.paragraphs[0].add_run()._r.append(shapes.anchored(Shape(PRESETS[kind], box)))
+        anchor.paragraphs[0].add_run()._r.append(drawings.anchored(Shape(PRESETS[kind], box)))
     else:
-        paragraph.add_run()._r.append(shapes.inline(PRESETS[kind], spot.w, spot.h))
+        paragraph.add_run()._r.append(drawings.inline(PRESETS[kind], spot.w, spot.h))
 
 
 # --------------------------------------------------------------------------- signature and document
@@ -901,17 +934,18 @@ def write_docx(sops: list[dict[str, Any]], path: Path, style: DocxStyle) -> None
     _base_style(doc)
     _landscape(doc)
     spell = Spellings.of(style.header_variant)
-    shapes = ShapeWriter(doc.part)
+    drawings = DrawingWriter(doc.part)
     for i, sop in enumerate(sops):
         if not sop.get("roles"):
             raise ValueError(f"SOP {i + 1}: a flowchart needs at least one role column")
         if i:
             doc.add_section(WD_SECTION.NEW_PAGE)
-        identity_page(doc, sop.get("identity") or {}, spell)
+        identity_page(doc, sop.get("identity") or {}, spell, drawings)
         doc.add_section(WD_SECTION.NEW_PAGE)
-        flowchart(doc, sop, style, spell, shapes)
+        flowchart(doc, sop, style, spell, drawings)
         signature(doc, sop.get("signature"), spell)
-    _fixed_properties(doc, (sops[0].get("identity") or {}).get("nama") or "" if sops else "")
+    first = (sops[0].get("identity") or {}) if sops else {}
+    _fixed_properties(doc, first.get("nama") or "")
     buffer = io.BytesIO()
     doc.save(buffer)
     Path(path).write_bytes(_stable_zip(buffer.getvalue()))

@@ -101,7 +101,8 @@ DOKUMEN_SLOTS = (
          ("Tanda terima {obj}",), ("{Obj} yang telah ditandatangani",), ((1, 2, "hari"),)),
     Slot("order", ("mid",), ("Memerintahkan untuk mengagenda dan mendistribusikan {obj}",),
          ("{Obj} yang telah ditandatangani",), ("{Obj} yang telah ditandatangani",), ((5, 10, "menit"),)),
-    Slot("number", ("staff",), ("Mengagendakan dan memberi nomor {obj}", "Memberi nomor, tanggal dan stempel pada {obj}"),
+    Slot("number", ("staff",), ("Mengagendakan dan memberi nomor {obj}",
+                                "Memberi nomor, tanggal dan stempel pada {obj}"),
          ("{Obj} yang telah bernomor",), ("{Obj} yang telah ditandatangani",), ((10, 15, "menit"),),
          keterangan=("SOP Penomoran Surat",)),
     Slot("distribute", ("staff2",), ("Menggandakan dan mendistribusikan {obj} kepada pihak terkait",
@@ -155,11 +156,10 @@ class Office:
     instansi: str
     unit: str
     place: str  # town named in signature blocks
-    code: str  # short code inside SOP numbers ("Bgs")
     kab: str
     head: dict[str, str]  # jabatan, nama, nip of the signer
     upper: bool  # the office prints names in capitals
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)  # place names and codes for SOP numbers
 
 
 # --------------------------------------------------------------------------- public API
@@ -203,26 +203,19 @@ def as_rendered(sop: dict[str, Any], evidence: Evidence, source: dict[str, Any])
     return out
 
 
-def page_part(sop: dict[str, Any], steps: set[int], *, identity: bool, title: bool,
-              signature: bool) -> dict[str, Any]:
-    """The part of an SOP one page shows: its identity page and/or some table rows.
+def page_part(sop: dict[str, Any], steps: set[int], *, title: bool, signature: bool) -> dict[str, Any]:
+    """The part of an SOP one table page shows: some rows, perhaps the title and the signature.
 
     Used for one-image-per-page renderings, where each image file is an input
-    of its own. A page without table rows has no role columns; the name is
-    known from the identity page or the table title printed on this page.
+    of its own. The identity page is elsewhere, so only the name survives, and
+    only when the table title is printed on this page.
     """
     out = copy.deepcopy(sop)
-    if not identity:
-        nama = out["identity"]["nama"] if title else None
-        out["identity"] = _absent_identity(nama)
+    out["identity"] = _absent_identity(out["identity"]["nama"] if title else None)
     out["steps"] = [s for s in out["steps"] if s["no"] in steps]
-    if not out["steps"]:
-        out["roles"] = []
     if not signature:
         out["signature"] = None
-    out["warnings"] = [w for w in out["warnings"] if w["code"] != "identity-missing"]
-    if not has_identity_page(out):
-        out["warnings"].append(_warning("identity-missing", "This page shows no identity page."))
+    out["warnings"] = [_warning("identity-missing", "One page of a longer document: no identity page.")]
     return out
 
 
@@ -241,7 +234,7 @@ def _office(rng: random.Random) -> Office:
         instansi, unit, jabatan = instansi.upper(), unit.upper(), jabatan.upper()
     head = {"jabatan": jabatan, "nama": _person(rng, upper), "nip": _nip(rng)}
     place = kec if agency.kind == "kecamatan" else kab
-    return Office(agency, instansi, unit, place, fields["code"], kab, head, upper, fields)
+    return Office(agency, instansi, unit, place, kab, head, upper, fields)
 
 
 def _code(name: str) -> str:
@@ -340,13 +333,14 @@ def _columns(rng: random.Random, cast: dict[Level, RoleChoice], labels: dict[Lev
 def _make_steps(rng: random.Random, slots: list[Slot], cast: dict[Level, RoleChoice], labels: dict[Level, str],
                 topic: Topic, waktu_style: WaktuStyle) -> list[dict[str, Any]]:
     performers = [_dedupe([cast[lvl] for lvl in s.levels]) for s in slots]
-    spoken = {r.id: _spoken(rng, r, labels, cast) for r in {r for ps in performers for r in ps}}
+    in_order = _dedupe([r for ps in performers for r in ps])  # first appearance: a stable draw order
+    spoken = {r.id: _spoken(rng, r, labels, cast) for r in in_order}
     fmt = {"obj": topic.obj, "Obj": topic.obj[0].upper() + topic.obj[1:]}
     unit_case = rng.choice(("lower", "title"))
     steps: list[dict[str, Any]] = []
     for i, (slot, who) in enumerate(zip(slots, performers, strict=True)):
         last = i == len(slots) - 1
-        decision = 0 < i and not last and rng.random() < slot.decision_p
+        decision = i > 0 and not last and rng.random() < slot.decision_p
         nxt = spoken[performers[i + 1][0].id] if not last else ""
         back_to = _tidak_target(performers, i) if decision else None
         decision = back_to is not None

@@ -16,6 +16,7 @@ step its "tidak" arrow returns to are kept on one page.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -274,7 +275,7 @@ def _second_row(sop: dict[str, Any], cols: Columns,
                 words: printed.HeaderWords) -> list[tuple[str, tuple[float, float]]]:
     """The lower header row: one label per role column, then the three Mutu Baku parts."""
     cells = [(r["labels"][0], c) for r, c in zip(sop["roles"], cols.roles, strict=True)]
-    return cells + [(words.kelengkapan, cols.kelengkapan), (words.waktu, cols.waktu), (words.output, cols.output)]
+    return [*cells, (words.kelengkapan, cols.kelengkapan), (words.waktu, cols.waktu), (words.output, cols.output)]
 
 
 def row_height(step: dict[str, Any], cols: Columns, style: PdfStyle) -> float:
@@ -386,7 +387,7 @@ def _symbol_size(shape: str, col_w: float) -> tuple[float, float]:
 
 def _place_connectors(pages: list[Page], letters: Any) -> None:
     """A lettered pentagon at the foot of a page under the last symbol, and its twin on the next page."""
-    for before, after in zip(pages, pages[1:], strict=False):
+    for before, after in itertools.pairwise(pages):
         if before.bottom_strip is None or after.top_strip is None or not before.symbols or not after.symbols:
             continue
         letter = next(letters)
@@ -755,7 +756,7 @@ def _shared_links(page: Page) -> list[tuple[Symbol, Symbol]]:
     links = []
     for syms in _by_step(page).values():
         ordered = sorted(syms, key=lambda s: s.box.cx)
-        links += list(zip(ordered, ordered[1:], strict=False))
+        links += list(itertools.pairwise(ordered))
     return links
 
 
@@ -808,10 +809,8 @@ def _next_route(srcs: list[Symbol], dsts: list[Symbol], tidak_side: Port | None,
         points, port = [(s.cx, s.y0), (s.cx, turn), (d.cx, turn), (d.cx, d.y1)], "bottom"
     used.setdefault(src.step, set()).add(port)
     used.setdefault(dst.step, set()).add("top")
-    if port == "bottom":
-        label_at = (s.cx + 3, s.y0 - 8)
-    else:
-        label_at = (points[0][0] + (2 if port == "right" else -10), s.cy + 2)
+    side_label = (points[0][0] + (2 if port == "right" else -10), s.cy + 2)
+    label_at = (s.cx + 3, s.y0 - 8) if port == "bottom" else side_label
     return _Route(points, "Ya" if decision else "", label_at)
 
 

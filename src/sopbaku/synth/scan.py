@@ -14,15 +14,12 @@ import io
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import cv2
 import img2pdf
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
-
-ImageKind = Literal["jpg", "png"]
 
 
 @dataclass(frozen=True)
@@ -39,15 +36,15 @@ class ScanStyle:
     seed: int = 0  # noise pattern
 
     @classmethod
-    def random(cls, rng: random.Random, dpi: tuple[int, ...] = (150, 150, 200)) -> ScanStyle:
+    def random(cls, rng: random.Random, dpi: tuple[int, ...] = (150, 150, 150, 200)) -> ScanStyle:
         return cls(
             dpi=rng.choice(dpi),
             skew=round(rng.uniform(-2.0, 2.0), 2) if rng.random() < 0.8 else 0.0,
-            blur=round(rng.uniform(0.0, 1.0), 2),
-            noise=round(rng.uniform(2.0, 9.0), 1),
+            blur=round(rng.uniform(0.3, 1.0), 2),
+            noise=round(rng.uniform(2.0, 6.0), 1),
             light=round(rng.uniform(0.0, 0.25), 2),
             paper=rng.randint(236, 252),
-            jpeg_quality=rng.choice((65, 70, 75, 80)),
+            jpeg_quality=rng.choice((55, 60, 65, 70)),
             seed=rng.randrange(1 << 30),
         )
 
@@ -73,7 +70,10 @@ def rasterize(pdf: Path, dpi: int) -> list[Image.Image]:
 
 
 def degrade(page: Image.Image, style: ScanStyle, index: int) -> Image.Image:
-    """One page as a scanner would return it; the same style and index always give the same pixels."""
+    """One page as a scanner would return it; the same style and index always give the same pixels.
+
+    JPEG artefacts come from the writers, which all store the page as JPEG.
+    """
     rng = np.random.default_rng([style.seed, index])
     img = np.asarray(page, dtype=np.float32) / 255.0
     h, w = img.shape
@@ -82,12 +82,10 @@ def degrade(page: Image.Image, style: ScanStyle, index: int) -> Image.Image:
     if style.skew:
         turn = cv2.getRotationMatrix2D((w / 2, h / 2), style.skew + rng.uniform(-0.2, 0.2), 1.0)
         img = cv2.warpAffine(img, turn, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    img = img * 255.0 + rng.normal(0.0, style.noise, img.shape)  # sensor grain, softened by the optics below
     if style.blur:
-        sigma = style.blur * style.dpi / 150
-        img = cv2.GaussianBlur(img, (0, 0), sigmaX=sigma)
-    img = img * 255.0 + rng.normal(0.0, style.noise, img.shape)
-    out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), mode="L")
-    return Image.open(io.BytesIO(_jpeg(out, style.jpeg_quality))).convert("L")
+        img = cv2.GaussianBlur(img, (0, 0), sigmaX=style.blur * style.dpi / 150)
+    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), mode="L")
 
 
 def _lighting(w: int, h: int, depth: float, rng: np.random.Generator) -> np.ndarray:
@@ -99,12 +97,6 @@ def _lighting(w: int, h: int, depth: float, rng: np.random.Generator) -> np.ndar
     return 1.0 - depth * (0.6 * ramp + 0.4 * rim)
 
 
-def _jpeg(image: Image.Image, quality: int) -> bytes:
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=quality)
-    return buf.getvalue()
-
-
 def scan(pdf: Path, style: ScanStyle) -> list[Image.Image]:
     """The degraded pages of a digital PDF."""
     return [degrade(page, style, i) for i, page in enumerate(rasterize(pdf, style.dpi))]
@@ -114,7 +106,8 @@ def write_scan_pdf(pages: list[Image.Image], path: Path, style: ScanStyle) -> No
     """An image-only PDF: each page one JPEG at the scan's dpi, no text layer, no dates."""
     jpegs = [_jpeg_with_dpi(p, style) for p in pages]
     layout = img2pdf.get_fixed_dpi_layout_fun((style.dpi, style.dpi))
-    path.write_bytes(img2pdf.convert(jpegs, layout_fun=layout, nodate=True))
+    # img2pdf's internal engine: the pikepdf one writes a random document /ID
+    path.write_bytes(img2pdf.convert(jpegs, layout_fun=layout, nodate=True, engine=img2pdf.Engine.internal))
 
 
 def _jpeg_with_dpi(image: Image.Image, style: ScanStyle) -> bytes:
@@ -123,21 +116,17 @@ def _jpeg_with_dpi(image: Image.Image, style: ScanStyle) -> bytes:
     return buf.getvalue()
 
 
-def write_images(pages: list[Image.Image], stem: Path, kind: ImageKind, style: ScanStyle) -> list[Path]:
-    """One image file per page: ``<stem>_p1.jpg``, ``<stem>_p2.jpg`` ..."""
-    paths = []
-    for i, page in enumerate(pages, 1):
-        path = stem.with_name(f"{stem.name}_p{i}.{kind}")
-        if kind == "jpg":
-            path.write_bytes(_jpeg_with_dpi(page, style))
-        else:
-            page.save(path, "PNG", dpi=(style.dpi, style.dpi), optimize=True)
-        paths.append(path)
-    return paths
+def write_image(page: Image.Image, path: Path, style: ScanStyle) -> None:
+    """One page as a JPEG, or as a PNG that went through JPEG once (a photo keeps its artefacts)."""
+    if path.suffix.lower() in (".jpg", ".jpeg"):
+        path.write_bytes(_jpeg_with_dpi(page, style))
+    else:
+        seen = Image.open(io.BytesIO(_jpeg_with_dpi(page, style)))
+        seen.save(path, "PNG", dpi=(style.dpi, style.dpi), optimize=True)
 
 
 def write_tiff(pages: list[Image.Image], path: Path, style: ScanStyle) -> None:
     """All pages in one multi-page TIFF (JPEG-compressed strips), as office scanners save them."""
-    first, *rest = pages
+    first, *rest = [p.copy() for p in pages]  # fresh copies: a previous save leaves its options on the image
     first.save(path, "TIFF", save_all=True, append_images=rest, compression="tiff_jpeg",
-               quality=style.jpeg_quality, dpi=(style.dpi, style.dpi))
+               dpi=(style.dpi, style.dpi))

@@ -1,0 +1,25 @@
+"""``python -m sopbaku.synth --seed 7 --n 6 --out corpus/synthetic``: write a synthetic corpus."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sopbaku.synth.generate import RENDERINGS, generate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sopbaku.synth", description=__doc__)
+    parser.add_argument("--seed", type=int, default=7, help="the same seed gives the same files (default: 7)")
+    parser.add_argument("--n", type=int, default=6, help="number of documents (default: 6)")
+    parser.add_argument("--out", type=Path, default=Path("corpus/synthetic"), help="output folder")
+    parser.add_argument("--only", nargs="+", choices=RENDERINGS, default=list(RENDERINGS),
+                        help="renderings to write (default: all)")
+    args = parser.parse_args(argv)
+    generate(args.seed, args.n, args.out, tuple(args.only))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
