@@ -2,7 +2,7 @@
 # (a fresh Debian machine has no make: the README's commands call them directly).
 .PHONY: run test bootstrap lock
 
-run:  ## set up, then the main job: corpus/*.txt -> output/
+run:  ## set up, then the main job: every document of corpus/ -> output/
 	bash scripts/run.sh
 
 test:  ## set up, then ruff and pytest

@@ -50,6 +50,8 @@ SYMBOL_REACH = 0.75
 FIELD_WORDS = frozenset({"no", "kegiatan", "kelengkapan", "waktu", "output", "keterangan"})
 #: The columns right of the role columns.
 MUTU_FIELDS = ("kelengkapan", "waktu", "output", "keterangan")
+#: Header words only a flowchart table has (besides No and Kegiatan, which budgets and lists have too).
+SOP_COLUMN_WORDS = frozenset({"pelaksana", "mutu", "kelengkapan", "waktu", "output"})
 #: The first column a role label can be in (after No and Kegiatan).
 MIN_ROLE_COLUMN = 2
 #: Header spellings a misread cell is compared with, and what they mean.
@@ -61,6 +63,11 @@ HEADER_SPELLINGS = {
 #: Similarity (0-100) from which a misread cell counts as a header word, and the fewest letters it needs.
 FUZZY_HEADER_SCORE = 85
 MIN_FUZZY_LETTERS = 4
+#: Similarity (0-100) from which two OCR readings of one role column's label are one label misread, and how
+#: much surer (OCR confidence, 0-100) a reading must be to replace the other: "Star" 78 against "Staf" 75 is a
+#: coin toss, "Sekretarls" 41 against "Sekretaris" 90 is not.
+ALIKE_LABEL_SCORE = 70
+SURER_LABEL = 20.0
 #: Fields of a step row other than its number, in ``RawRow`` attribute names.
 TEXT_FIELDS = ("kegiatan", "kelengkapan", "waktu", "output", "keterangan")
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
@@ -182,6 +189,7 @@ class _Layout:
     n_cols: int
     col_edges: list[float] = field(default_factory=list)  # x of the table's column lines
     notes: list[tuple[str, str]] = field(default_factory=list)
+    label_confidence: list[float | None] = field(default_factory=list)  # OCR confidence of each role label
 
     def field_of(self, col: int) -> str | None:
         return next((name for name, c in self.fields.items() if c == col), None)
@@ -194,11 +202,24 @@ def find_header(view: _TableView) -> int | None:
     cells reaching down into that row, so that a group row whose words were
     misread ("Pelaksana" lost by OCR) still belongs to it.
     """
-    found = next((r for r in range(view.table.n_rows) if _is_header_row(view.row_texts(r))), None)
-    if found is None:
-        return None
-    return min((cell.row for c in range(view.table.n_cols) if (cell := view.at(found, c)) is not None),
-               default=found)
+    for found in (r for r in range(view.table.n_rows) if _is_header_row(view.row_texts(r))):
+        top = min((cell.row for c in range(view.table.n_cols) if (cell := view.at(found, c)) is not None),
+                  default=found)
+        if _names_sop_columns(view, top):
+            return top
+    return None
+
+
+def _names_sop_columns(view: _TableView, top: int) -> bool:
+    """Whether the header starting at ``top`` names a Pelaksana or Mutu Baku column, as every SOP table does.
+
+    "No | Uraian Kegiatan | Volume | Harga Satuan" heads a budget, not a flowchart.
+    """
+    if not view.starting_in(top):
+        return False
+    rows = range(top, _header_bottom(view, top))
+    words = {header_word(text) for r in rows for text in view.row_texts(r) if text}
+    return bool(words & SOP_COLUMN_WORDS)
 
 
 def read_layout(view: _TableView, top: int) -> _Layout:
@@ -229,6 +250,7 @@ def read_layout(view: _TableView, top: int) -> _Layout:
     roles = [c for c in range(n_cols) if c not in fields.values() and "mutu" not in words[c] and (
         "pelaksana" in words[c] or (columns[c] and fields.get("kegiatan", n_cols) < c < mutu))]
     labels = ["" if words[c][-1] == "pelaksana" else _flat(columns[c][-1].text) for c in roles]
+    label_confidence = [None if words[c][-1] == "pelaksana" else columns[c][-1].confidence for c in roles]
     if not roles:
         notes.append(("header-no-roles", "The flowchart header names no Pelaksana columns."))
     unit = tu.waktu_unit(_flat(columns[fields["waktu"]][-1].text)) if "waktu" in fields else None
@@ -237,7 +259,8 @@ def read_layout(view: _TableView, top: int) -> _Layout:
     box = (min(c.bbox[0] for c in header_cells), min(c.bbox[1] for c in header_cells),
            max(c.bbox[2] for c in header_cells), max(c.bbox[3] for c in header_cells))
     text = "\n".join(" | ".join(t for t in view.row_texts(r) if t) for r in range(top, bottom))
-    return _Layout(fields, roles, labels, unit, first, text, box, n_cols, _col_edges(view.table), notes)
+    return _Layout(fields, roles, labels, unit, first, text, box, n_cols, _col_edges(view.table), notes,
+                   label_confidence)
 
 
 def header_word(text: str) -> str | None:
@@ -648,11 +671,40 @@ def _add_segment(state: _State, page: Page, layout: _Layout) -> None:
     if len(raw.segments) > 1:
         state.note("table-split-across-pages", f"The table goes on under a repeated header on page "
                                                f"{page.number}; read as the same SOP.", first_row)
+        _reconcile_labels(sop)
         first, this = raw.segments[0], raw.segments[-1]
         if [_fold(x) for x in first.role_labels] != [_fold(x) for x in this.role_labels] or (
                 first.waktu_unit != this.waktu_unit):
             state.note("header-changed", f"Header differs from the first one: '{this.header_text}' instead of "
                                          f"'{first.header_text}'.", first_row)
+
+
+def _reconcile_labels(sop: _Sop) -> None:
+    """Role labels of an OCR'd header repeated on each page made one reading per column: the surest one.
+
+    OCR misreads a label on one page and reads it right on the next
+    ("Pengadanlawa" / "Pengadministrasi"), or loses a short one ("Tim");
+    taken as printed, that makes two roles of one column and leaves steps
+    without their performer. Where the repeated headers have as many role
+    columns, a column's empty reading, and a reading alike to a clearly
+    surer one (:data:`ALIKE_LABEL_SCORE`, :data:`SURER_LABEL`), take the
+    reading with the highest OCR confidence. Labels without a confidence
+    (text layers) are exact and are left as printed.
+    """
+    n = len(sop.raw.segments[0].role_labels)
+    same = [k for k, seg in enumerate(sop.raw.segments) if len(seg.role_labels) == n
+            and len(sop.layouts[k].label_confidence) == n]
+    for c in range(n):
+        read = [(sop.layouts[k].label_confidence[c], k) for k in same if sop.raw.segments[k].role_labels[c]]
+        if not read or any(conf is None for conf, _ in read):
+            continue
+        surest, at = max(read, key=lambda item: item[0] or 0.0)
+        best = sop.raw.segments[at].role_labels[c]
+        for k in same:
+            labels, conf = sop.raw.segments[k].role_labels, sop.layouts[k].label_confidence[c]
+            if not labels[c] or ((surest or 0.0) - (conf or 0.0) >= SURER_LABEL
+                                 and fuzz.ratio(_fold(labels[c]), _fold(best)) >= ALIKE_LABEL_SCORE):
+                labels[c] = best
 
 
 def _add_row(state: _State, row: _StepRow, segment: int, page: int) -> int:

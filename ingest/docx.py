@@ -29,6 +29,7 @@ import posixpath
 import re
 import statistics
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ from pathlib import Path
 from lxml import etree
 
 from sopbaku.errors import InputFileError, UnsupportedFormatError
-from sopbaku.ingest import register
+from sopbaku.ingest import guards, register
 from sopbaku.ingest.docx_shapes import (
     MAX_LABEL_CHARS,
     Anchor,
@@ -116,13 +117,17 @@ class _Package:
         return target
 
     def _what_zip(self) -> str:
+        return self.other_office_file() or "a ZIP archive"
+
+    def other_office_file(self) -> str | None:
+        """What an office package that is not a Word document is ("an Excel workbook"), else None."""
         if "xl/workbook.xml" in self.members:
             return "an Excel workbook"
         if "ppt/presentation.xml" in self.members:
             return "a PowerPoint presentation"
         if "content.xml" in self.members:
             return "an OpenDocument file (save it as .docx)"
-        return "a ZIP archive"
+        return None
 
     def read(self, member: str) -> bytes | None:
         """A member's bytes, never more than its declared size (a lying header cannot unpack a bomb)."""
@@ -132,8 +137,10 @@ class _Package:
         try:
             with self.zip.open(info) as stream:
                 data = stream.read(min(info.file_size, self.limits.max_total_bytes) + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
-            raise InputFileError(f"{self.name}: member {member} cannot be unpacked ({exc})") from exc
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError, ValueError,
+                zlib.error) as exc:  # a damaged central directory points anywhere (a negative seek ...)
+            raise InputFileError(f"{self.name}: a damaged Word file, part {member} cannot be unpacked ({exc})") \
+                from exc
         if len(data) > info.file_size:
             raise InputFileError(f"{self.name}: refused, member {member} unpacks beyond its declared size")
         return data
@@ -145,7 +152,11 @@ class _Package:
         try:
             return etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
-            raise InputFileError(f"{self.name}: {member} is not well-formed XML ({exc.msg})") from exc
+            if "amplification" in str(exc.msg):
+                raise InputFileError(f"{self.name}: refused, {member} declares entities that expand without end "
+                                     "(an XML bomb?)") from exc
+            raise InputFileError(f"{self.name}: a damaged Word file, {member} is not well-formed XML "
+                                 f"({exc.msg})") from exc
 
     def related(self, part: str) -> dict[str, str]:
         """A part's relationships: id -> member path (external targets left out)."""
@@ -1160,6 +1171,9 @@ def read_layout(data: bytes, name: str = "document.docx", limits: ZipLimits | No
     root = package.xml(package.main)
     if root is None or root.tag != q("w:document"):
         strict = root is not None and root.tag == f"{{{_STRICT_W}}}document"
+        other = package.other_office_file()
+        if other and not strict:
+            raise UnsupportedFormatError(f"{name}: {other}, not a Word document")
         what = "in Strict Open XML (save it as a Word Document .docx)" if strict else "without a document body"
         raise UnsupportedFormatError(f"{name}: a Word file {what}")
     body = root.find(q("w:body"))
@@ -1213,7 +1227,10 @@ def read_docx(path: Path, data: bytes, sha256: str) -> RawDocument:
     """A Word file -> raw SOPs, through the layout shared with the PDF and scan readers."""
     from sopbaku.ingest.assemble import assemble
 
-    layout = read_layout(data, Path(path).name)
+    limits = guards.current()
+    zip_limits = ZipLimits(max_members=limits.max_zip_members, max_total_bytes=limits.max_unpacked_bytes,
+                           max_ratio=limits.max_compression_ratio)
+    layout = read_layout(data, Path(path).name, zip_limits)
     sops = assemble(layout.pages)
     _attach_notes(sops, layout.notes)
     return RawDocument(Path(path).name, sha256, "docx", sops, page_count=len(layout.pages))

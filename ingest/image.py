@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from sopbaku.errors import InputFileError
-from sopbaku.ingest import register
+from sopbaku.ingest import guards, register
 from sopbaku.ingest.assemble import assemble
 from sopbaku.ingest.scan import ocr_pages, to_source
 from sopbaku.raw import RawDocument
@@ -27,7 +27,8 @@ from sopbaku.raw import RawDocument
 @register("png")
 @register("jpeg")
 def read_image(path: Path, data: bytes, sha256: str) -> RawDocument:
-    """One PNG or JPEG page (a JPEG's EXIF orientation applied)."""
+    """One PNG or JPEG page (a JPEG's EXIF orientation applied); its header's size is checked before decoding."""
+    guards.image_size(path.name, data)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     if image is None:
         raise InputFileError(f"{path.name}: the image cannot be decoded")
@@ -41,10 +42,16 @@ def read_tiff(path: Path, data: bytes, sha256: str) -> RawDocument:
 
 
 def tiff_pages(name: str, data: bytes) -> list[np.ndarray]:
-    """The pages of a TIFF as greyscale arrays."""
+    """The pages of a TIFF as greyscale arrays; page count and each page's size checked before decoding it."""
+    guards.image_size(name, data)
     try:
-        with Image.open(io.BytesIO(data)) as tiff:
-            return [np.asarray(frame.convert("L")) for frame in ImageSequence.Iterator(tiff)]
+        with Image.open(io.BytesIO(data), formats=["TIFF"]) as tiff:
+            guards.check_pages(name, getattr(tiff, "n_frames", 1))
+            pages = []
+            for number, frame in enumerate(ImageSequence.Iterator(tiff), start=1):
+                guards.check_pixels(name, *frame.size, what=f"page {number}")
+                pages.append(np.asarray(frame.convert("L")))
+            return pages
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise InputFileError(f"{name}: the TIFF cannot be decoded ({exc})") from exc
 

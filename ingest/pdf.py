@@ -38,7 +38,7 @@ from pdfminer.pdfexceptions import PDFException, PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from sopbaku.errors import EncryptedPdfError, InputFileError, UnsupportedFormatError
-from sopbaku.ingest import register
+from sopbaku.ingest import guards, register
 from sopbaku.ingest.assemble import assemble
 from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Symbol, Table, TextLine
 from sopbaku.ingest.pdf_vector import PictureShape, VectorSettings, classify_ink, read_page
@@ -90,7 +90,8 @@ def read_pages(name: str, data: bytes,
     """The layout pages of a PDF in order, and for each OCR'd page the mapping of its pixels to points."""
     pages: dict[int, Page] = {}
     plans: list[_ScanPlan] = []
-    with _opened(name, data) as pdf, _Pixels(data) as pixels:
+    with _opened(name, data) as pdf, _Pixels(data, name) as pixels:
+        guards.check_pages(name, len(pdf.pages))
         for number, plumber_page in enumerate(pdf.pages, start=1):
             try:
                 page = _parsed(name, number, partial(_vector_or_none, name, data, plumber_page, number, pixels,
@@ -338,8 +339,9 @@ def _boxes_in_points(sops: list[RawSop], pages: list[Page], scales: dict[int, _M
 class _Pixels:
     """The PDF opened with pdfium, on first need only: page renders for OCR, pictures' pixels."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, name: str) -> None:
         self._data = data
+        self._name = name
         self._doc: pdfium.PdfDocument | None = None
 
     def __enter__(self) -> _Pixels:
@@ -359,6 +361,8 @@ class _Pixels:
         """One page as a greyscale pixel array at ``dpi``."""
         page = self.doc[number - 1]
         try:
+            width, height = page.get_size()
+            guards.check_pixels(self._name, width * dpi / 72, height * dpi / 72, f"page {number} at {dpi} dpi")
             return page.render(scale=dpi / 72, grayscale=True).to_numpy().copy()
         finally:
             page.close()
@@ -386,6 +390,7 @@ class _Pixels:
             m = images[0].get_matrix()
             if m.b or m.c or m.a <= 0 or m.d <= 0:
                 return None
+            guards.check_pixels(self._name, *images[0].get_px_size(), f"the picture on page {number}")
             pixels = images[0].get_bitmap(render=False).to_numpy()
         finally:
             page.close()
@@ -415,6 +420,7 @@ class _Pixels:
             out = []
             for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
                 left, bottom, right, top = obj.get_bounds()
+                guards.check_pixels(self._name, *obj.get_px_size(), f"a picture on page {number}")
                 out.append(((left, height - top, right, height - bottom), classify_ink(_ink(obj))))
             return out
         finally:

@@ -32,7 +32,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from sopbaku.ingest import textutil
+from sopbaku.ingest import guards, textutil
 from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Table, TextLine
 from sopbaku.ingest.scan_clean import IDENTITY, Affine, CleanPage, clean_page, map_box
 from sopbaku.ingest.scan_grid import Grid, find_grids, rule_mask
@@ -48,9 +48,18 @@ HEADER_VOCABULARY = ("no", "nomor", "uraian", "kegiatan", "prosedur", "aktivitas
 HEADER_ROWS = 4
 #: Largest enlargement of a page for OCR.
 MAX_ENLARGE = 2.5
-#: Characters OCR reads for digits in a duration ("IS" for 15, "|" for 1).
-_LOOKALIKE_DIGITS = str.maketrans("IlSsOoBZ|!", "1155008211")
-_LOOKALIKE = "0-9IlSsOoBZ|!"
+#: Unsharp mask given to an enlarged page: its radius in source pixels, and its strength.
+SHARPEN_SIGMA = 1.4
+SHARPEN_AMOUNT = 1.0
+#: Characters OCR reads for digits in a duration ("IS" for 15, "|" for 1, "$" for 5, "&" for 8).
+_LOOKALIKE_DIGITS = str.maketrans("IlSsOoBZ|!$&", "115500821158")
+_LOOKALIKE = "0-9IlSsOoBZ|!$&"
+#: Specks OCR reads at the end of a small cell's text ("15monit—"): not part of a duration.
+_TRAILING_SPECKS = "—–-~_|'\"“”"
+#: Similarity (0-100) from which a garbled unit word is taken for a unit starting with its letter ("Han" for
+#: "hari"), and from which for any unit (a first letter misread: "Mari" for "hari").
+UNIT_SCORE = 55
+UNIT_SCORE_ANY_START = 75
 _GARBLED_NUMBER = re.compile(rf"[{_LOOKALIKE}]{{1,3}}")
 _GARBLED_DURATION = re.compile(rf"(?P<count>[{_LOOKALIKE}]{{1,3}}(?:\s*[-–]\s*[{_LOOKALIKE}]{{1,3}})?)"
                                r"(?P<gap>\s*)(?P<unit>[A-Za-z]{3,7})\.?")
@@ -99,7 +108,7 @@ class ScanPage(Page):
 
 def ocr_page(image: np.ndarray, number: int, settings: ScanSettings | None = None) -> ScanPage:
     """One page image (BGR or grey, any dpi from 150 to 300) read into a layout :class:`Page` in pixels."""
-    settings = settings or ScanSettings()
+    settings = _bounded(settings or ScanSettings())
     clean = clean_page(image)
     page = _read(clean, number, settings)
     if page.confidence is None or page.confidence >= settings.retry_below:
@@ -110,12 +119,19 @@ def ocr_page(image: np.ndarray, number: int, settings: ScanSettings | None = Non
 
 def ocr_pages(images: Sequence[np.ndarray], settings: ScanSettings | None = None, first: int = 1) -> list[ScanPage]:
     """Several pages read in parallel (one single-threaded tesseract each), numbered from ``first``."""
-    settings = settings or ScanSettings()
-    workers = settings.workers or os.cpu_count() or 1
+    settings = _bounded(settings or ScanSettings())
+    workers = settings.workers or guards.current().cpus_per_file or os.cpu_count() or 1
     if workers == 1 or len(images) == 1:
         return [ocr_page(image, first + i, settings) for i, image in enumerate(images)]
     with ThreadPoolExecutor(max_workers=min(workers, len(images))) as pool:
         return list(pool.map(lambda item: ocr_page(item[1], first + item[0], settings), enumerate(images)))
+
+
+def _bounded(settings: ScanSettings) -> ScanSettings:
+    """``settings`` with tesseract's timeout cut to the file's time limit: a stuck OCR process is killed
+    by then at the latest. Done in the caller's thread, where the file's limits are known."""
+    timeout = guards.ocr_timeout(settings.timeout)
+    return settings if timeout == settings.timeout else replace(settings, timeout=timeout)
 
 
 def to_source(sops: list[RawSop], pages: Sequence[Page]) -> None:
@@ -170,11 +186,17 @@ def _ocr(image: np.ndarray, unit: float, settings: ScanSettings) -> list[Word]:
     Tesseract reads 7-point table text at 150 dpi (characters ~11 pixels
     high) markedly worse than the same text larger: digits of durations go
     wrong first. Enlarging costs OCR time, so only pages below
-    ``settings.min_text_height`` are enlarged, just enough.
+    ``settings.min_text_height`` are enlarged, just enough. Such print is
+    also soft (a pixel of optical blur is a tenth of a letter), and
+    enlarging does not sharpen it: "20" is read "10", "Hari" "Han". An
+    unsharp mask over about a source pixel restores the strokes' edges;
+    on generated 150 dpi phone scans it put right most misread durations.
     """
     factor = min(settings.min_text_height / unit, MAX_ENLARGE) if settings.min_text_height > unit else 1.0
     if factor > 1.0:
         image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        soft = cv2.GaussianBlur(image, (0, 0), SHARPEN_SIGMA * factor)
+        image = cv2.addWeighted(image, 1.0 + SHARPEN_AMOUNT, soft, -SHARPEN_AMOUNT, 0)
     words = image_to_data(image, lang=settings.lang, psm=settings.psm, timeout=settings.timeout)
     if factor == 1.0:
         return words
@@ -278,6 +300,7 @@ def _table(g: int, grid: Grid, in_cells: dict[tuple[int, int], list[Word]]) -> T
     _restore_header(cells)
     _restore_durations(cells)
     _restore_index_row(cells, len(grid.col_edges) - 1)
+    _restore_list_numbers(cells)
     return Table(cells, len(grid.row_edges) - 1, len(grid.col_edges) - 1, _round_box(grid.bbox),
                  [round(x, 1) for x in grid.col_edges], [round(y, 1) for y in grid.row_edges])
 
@@ -316,24 +339,29 @@ def _header_token(match: re.Match[str]) -> str:
 
 
 def _restore_durations(cells: list[Cell]) -> None:
-    """Durations OCR garbled ("IS Menit", "| Hari", "40 ment") put back: look-alike digits and the unit word.
+    """Durations OCR garbled ("IS Menit", "| Hari", "40 ment", "1 Han") put back: look-alike digits and the unit.
 
-    Only a cell that is a count and a word, and that reads as a duration
-    once restored but not as printed, is rewritten; and a cell of one to
-    three digit look-alikes, a bare count, when a digit is among them or
-    its column is one of counts (a lone "8" is often read "s").
+    Only a cell under Waktu that is a count and a word, and that reads as
+    a duration once restored but not as printed, is rewritten (specks after
+    it dropped); and a cell of one to three digit look-alikes, a bare count,
+    when a digit is among them or its column is one of counts or under
+    Waktu (a lone "8" is often read "s" or "&").
     """
-    counts = _count_columns(cells)
+    counts, durations = _count_columns(cells), _duration_columns(cells)
     for cell in cells:
         text = cell.text.strip()
-        if _is_count(text) or (_GARBLED_NUMBER.fullmatch(text) and cell.col in counts):
+        if _is_count(text) or (_GARBLED_NUMBER.fullmatch(text) and cell.col in counts | durations):
             cell.text = text.translate(_LOOKALIKE_DIGITS)  # a bare count under "Waktu (menit)": "1s" is 15
             continue
+        if cell.col not in durations:
+            continue  # "1 buah" under Kelengkapan is no garbled "1 bulan"
+        text = text.rstrip(_TRAILING_SPECKS).rstrip()
         match = _GARBLED_DURATION.fullmatch(text)
         if match is None or textutil.is_duration(cell.text):
             continue
-        unit = process.extractOne(match["unit"].casefold(), textutil.WAKTU_UNITS, scorer=fuzz.ratio, score_cutoff=60)
-        if unit is None or unit[0][0] != match["unit"][0].casefold():
+        unit = process.extractOne(match["unit"].casefold(), textutil.WAKTU_UNITS, scorer=fuzz.ratio,
+                                  score_cutoff=UNIT_SCORE)
+        if unit is None or (unit[0][0] != match["unit"][0].casefold() and unit[1] < UNIT_SCORE_ANY_START):
             continue
         count = match["count"].translate(_LOOKALIKE_DIGITS)
         word = unit[0].capitalize() if match["unit"][0].isupper() else unit[0]
@@ -350,6 +378,19 @@ def _count_columns(cells: list[Cell]) -> set[int]:
             filled.setdefault(cell.col, []).append(cell.text.strip())
     return {col for col, texts in filled.items()
             if len(texts) >= 3 and sum(_is_count(t) for t in texts) >= 0.6 * len(texts)}
+
+
+def _duration_columns(cells: list[Cell]) -> set[int]:
+    """Grid columns of durations: under a "Waktu" header, or (a table continued without its header) mostly
+    filled with cells that read as durations."""
+    headed = {col for c in cells if c.row < HEADER_ROWS and textutil.header_word(c.text) == "waktu"
+              for col in range(c.col, c.col + c.col_span)}
+    filled: dict[int, list[str]] = {}
+    for cell in cells:
+        if cell.text.strip() and cell.col_span == 1:
+            filled.setdefault(cell.col, []).append(cell.text)
+    return headed | {col for col, texts in filled.items()
+                     if len(texts) >= 2 and sum(textutil.is_duration(t) for t in texts) >= 0.5 * len(texts)}
 
 
 def _is_count(text: str) -> bool:
@@ -373,6 +414,32 @@ def _restore_index_row(cells: list[Cell], n_cols: int) -> None:
         if sum(c.text.strip() == str(c.col + 1) for c in row) >= max(3, 0.3 * n_cols):
             for cell in row:
                 cell.text = str(cell.col + 1)
+
+
+def _restore_list_numbers(cells: list[Cell]) -> None:
+    """The "1." "2." "3." of a numbered list in a cell, where OCR lost the period or misread the digit.
+
+    Identity cells list laws, qualifications, equipment one item a line;
+    small print reads as "| Teliti ...", "2 Memahami ...", "$ Data ...",
+    and without the "N." the items run together into one. A cell where at
+    least two lines, in order, start with the next item number (look-alike
+    digits allowed, wrapped lines between them) gets those numbers back.
+    """
+    for cell in cells:
+        lines = cell.text.split("\n")
+        if len(lines) < 2:
+            continue
+        numbered, expected = [], 1
+        for k, line in enumerate(lines):
+            head, _, rest = line.partition(" ")
+            bare = head.rstrip(".,)")
+            if rest and bare and bare.translate(_LOOKALIKE_DIGITS) == str(expected):
+                numbered.append((k, expected, rest))
+                expected += 1
+        if len(numbered) >= 2 and any(lines[k] != f"{n}. {rest}" for k, n, rest in numbered):
+            for k, n, rest in numbered:
+                lines[k] = f"{n}. {rest}"
+            cell.text = "\n".join(lines)
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from sopbaku.ingest.text_sidebyside import ColumnPair, is_side_by_side, split_columns
 from sopbaku.ingest.textutil import clean, is_blank, is_title_line, strip_html
 from sopbaku.raw import RawNote
 
@@ -90,7 +91,15 @@ _BULLET = re.compile(r"^\s*[-•*·–]\s+")
 _TRAILING_TICKS = re.compile(r"\s*[✓✔√☑]+\s*$")
 _INSTANSI = re.compile(r"\b(?:pemerintah\s+)?(?:kabupaten|kab\.|kota|provinsi|prov\.)\s*\S", re.I)
 _UNIT = re.compile(r"^(?:kecamatan|kelurahan|desa|dinas|badan|sekretariat|inspektorat|kantor|bagian|"
-                   r"bidang|satuan|rumah\s+sakit|puskesmas|uptd?)\b", re.I)
+                   r"bidang|satuan|rumah\s+sakit|puskesmas|uptd?|direktorat|deputi|biro|pusat|subdirektorat)\b", re.I)
+#: A central agency or ministry: the instansi itself ("BADAN PUSAT STATISTIK", "KEMENTERIAN DALAM NEGERI").
+#: A "Badan" only when no region or "Daerah" follows: "Badan Kepegawaian Daerah" is a unit of a regency.
+_CENTRAL = re.compile(r"^(?:kementerian|kementrian|lembaga|badan(?!.*\b(?:daerah|kabupaten|kab\.|kota|provinsi|"
+                      r"prov\.)\b))\b", re.I)
+#: A central agency's office in a region ("BPS KABUPATEN X", "Badan Pusat Statistik Kota Y",
+#: "Kantor Kementerian Agama Kabupaten Z"): the unit, whole; the region is not its instansi.
+_REGIONAL_OFFICE = re.compile(r"^(?:bps|badan\s+pusat\s+statistik|kantor\s+(?:wilayah|kementerian)|kanwil)\b"
+                              r".*\b(?:kabupaten|kab\.|kota|provinsi|prov\.)\s*\S", re.I)
 _NIP_LINE = re.compile(r"^\s*NIP\b", re.I)
 _PLACE_DATE = re.compile(r"^[A-Za-z][\w .'-]*,\s*\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}\s*$")
 #: Longest heading line still read as an instansi/unit name.
@@ -158,7 +167,7 @@ def read_identity(lines: list[str]) -> IdentityBlock:
     reader = _Reader(present)
     for row in rows:
         reader.feed(row)
-    reader.flush()
+    reader.finish()
     reader.drop_stray_tick()
     return IdentityBlock(reader.fields, reader.notes)
 
@@ -171,7 +180,22 @@ def parse_identity(lines: list[str]) -> dict[str, str]:
 def _cells(line: str) -> list[str]:
     """The non-empty cells of a line, HTML removed, lone ":" separators dropped; spacing kept."""
     cells = (strip_html(cell).strip() for cell in line.split("\t"))
-    return [cell for cell in cells if cell and cell != ":"]
+    return [part for cell in cells if cell and cell != ":" for part in _label_pair(cell)]
+
+
+def _label_pair(cell: str) -> list[str]:
+    """Two list labels printed side by side and read as one line ("Keterkaitan Peralatan/Perlengkapan").
+
+    OCR joins the two heading cells of a pair with a space; only a cell that is
+    exactly two labels, the second with nothing after it, is split.
+    """
+    for key, pattern in _LABELS.items():
+        m = pattern.match(cell)
+        if m and key not in SCALAR_KEYS and not m["colon"] and m["value"]:
+            second = match_label(m["value"])
+            if second is not None and second.key not in SCALAR_KEYS and not second.value:
+                return [cell[: m.start("value")].strip(), m["value"].strip()]
+    return [cell]
 
 
 @dataclass
@@ -184,6 +208,7 @@ class _Reader:
     pending: dict[str, str] = field(default_factory=dict)  # key -> label as printed, awaiting content
     stream: list[str | None] = field(default_factory=list)  # content lines; None = a blank line
     aligned: dict[str, list[str]] = field(default_factory=dict)  # tab cells lined up under labels
+    orphans: list[str] = field(default_factory=list)  # numbered list lines under no list label
 
     def feed(self, row: list[str]) -> None:
         if not row:
@@ -194,6 +219,8 @@ class _Reader:
         if not any(labels):
             self._content(row)
             return
+        if self.orphans:
+            self._place_orphans(next(label.key for label in labels if label))
         label_open = False  # the previous cell of this line was a label still waiting for its value
         for cell, label in zip(row, labels, strict=True):
             if label is None:
@@ -213,8 +240,16 @@ class _Reader:
         return empty and any((left, key) in PAIRS for left in self.pending)
 
     def _content(self, cells: list[str]) -> None:
-        if not self.pending:
-            self._heading(" ".join(cells))
+        if self._opens_orphan_list(cells):
+            self.flush()
+            self.orphans.append(cells[0])
+        elif not self.pending:
+            if self.orphans:
+                self.orphans.append(" ".join(cells))
+            else:
+                self._heading(" ".join(cells))
+        elif self._is_late_heading(cells):
+            self._heading(cells[0])
         elif len(cells) > 1 and len(self.pending) > 1:
             keys = list(self.pending)
             for k, cell in enumerate(cells):
@@ -224,17 +259,63 @@ class _Reader:
 
     def _heading(self, text: str) -> None:
         """Instansi and unit from the heading lines printed before any label."""
-        text = clean(text)
-        if len(text) > MAX_HEADING_CHARS or is_title_line(text):
-            return
-        instansi = _INSTANSI.search(text)
-        if _UNIT.match(text):
-            unit = text[: instansi.start()].strip(" ,-") if instansi and instansi.start() > 0 else text
-            self.fields.setdefault("unit", unit)
-            if instansi and instansi.start() > 0:
-                self.fields.setdefault("instansi", text[instansi.start():])
-        elif instansi and instansi.start() == 0:
-            self.fields.setdefault("instansi", text)
+        for key, value in heading_parts(text).items():
+            self.fields.setdefault(key, value)
+
+    def _opens_orphan_list(self, cells: list[str]) -> bool:
+        """A numbered list line right after a one-value field: the lists' headings were lost.
+
+        A Nama SOP or a date never goes on as "1. ...", so the field ended; the lines
+        from here are side-by-side lists, read by :meth:`_place_orphans`.
+        """
+        return (len(cells) == 1 and bool(self.pending) and set(self.pending) <= SCALAR_KEYS
+                and bool(_ITEM_NUMBER.match(cells[0])))
+
+    def _place_orphans(self, before: str | None) -> None:
+        """Give the unlabelled side-by-side lists to the pairs the page prints before ``before``.
+
+        The page's pairs come in a fixed order (``PAIRS``); the ones whose labels are
+        printed or already filled are not candidates, nor those from ``before``'s pair on.
+        """
+        self._fill_pairs(self._free_pairs(before), split_columns(self.orphans))
+        self.orphans = []
+
+    def _free_pairs(self, before: str | None) -> list[tuple[str, str]]:
+        """The page's pairs of lists up to ``before``'s pair whose labels are not printed and still empty."""
+        stop = next((k for k, pair in enumerate(PAIRS) if before in pair), len(PAIRS))
+        taken = self.present | set(self.fields) | set(self.pending)
+        return [pair for pair in PAIRS[:stop] if not set(pair) & taken]
+
+    def _fill_pairs(self, keys: list[tuple[str, ...]], pairs: list[ColumnPair]) -> None:
+        for (left, right), pair in zip(keys, pairs, strict=False):
+            for key, items in ((left, pair.left), (right, pair.right)):
+                if not items:
+                    continue
+                self.fields[key] = "\n".join(items)
+                if key not in self.present:
+                    self.notes.append(RawNote("label-missing", f"The label of '{key}' is missing; its list was "
+                                                               "placed by the page's order of lists."))
+
+    def finish(self) -> None:
+        """The end of the identity lines: the last field and any unlabelled lists."""
+        self.flush()
+        if self.orphans:
+            self._place_orphans(None)
+
+    def _is_late_heading(self, cells: list[str]) -> bool:
+        """An instansi/unit heading line met inside a one-value field.
+
+        OCR of the identity page reads the logo cell (office names in capitals) in the
+        middle of the label column, so "PEMERINTAH KAB. X" can land between "Disahkan
+        Oleh" and the signer's name. Only capitals that name an office count, and only
+        while instansi or unit is still unknown: a jabatan such as "Kepala Dinas" is neither.
+        """
+        if len(cells) != 1 or not set(self.pending) <= SCALAR_KEYS:
+            return False
+        text = clean(cells[0])
+        if not text.isupper() or ("instansi" in self.fields and "unit" in self.fields):
+            return False
+        return bool(heading_parts(text))
 
     def flush(self) -> None:
         """Hand the content collected since the last label(s) to those labels."""
@@ -243,7 +324,11 @@ class _Reader:
         for key, lines in self.aligned.items():
             self._set(key, lines, _blocks(lines))
         keys = [key for key in self.pending if key not in self.aligned]
-        if keys:
+        lines = [line for line in self.stream if line is not None]
+        if tuple(keys) in PAIRS and is_side_by_side(lines):
+            pairs = split_columns(lines)
+            self._fill_pairs([tuple(keys), *self._free_pairs(None)], pairs)
+        elif keys:
             self._assign(keys, _blocks(self.stream))
         for key, printed in self.pending.items():
             if key not in self.fields:
@@ -298,6 +383,31 @@ class _Reader:
             self.fields["nama"] = _TRAILING_TICKS.sub("", nama)
             self.notes.append(RawNote("stray-mark", f"A check mark follows the Nama SOP '{self.fields['nama']}';"
                                                     " dropped."))
+
+
+def heading_parts(text: str) -> dict[str, str]:
+    """``instansi`` and/or ``unit`` named by one heading line; empty when it names no office.
+
+    Regional government: "PEMERINTAH KABUPATEN X" is the instansi, "KECAMATAN Y" a unit, and
+    "KECAMATAN Y KABUPATEN X" both. Central agencies and ministries use the same page with
+    their own names: "BADAN PUSAT STATISTIK" or "KEMENTERIAN ..." is the instansi,
+    "BPS KABUPATEN X" (the agency's office there) and "DIREKTORAT ..." are units.
+    """
+    text = clean(text)
+    if not text or len(text) > MAX_HEADING_CHARS or is_title_line(text):
+        return {}
+    if _REGIONAL_OFFICE.match(text):
+        return {"unit": text}
+    if _CENTRAL.match(text):
+        return {"instansi": text}
+    instansi = _INSTANSI.search(text)
+    if _UNIT.match(text):
+        if instansi and instansi.start() > 0:
+            return {"unit": text[: instansi.start()].strip(" ,-"), "instansi": text[instansi.start():]}
+        return {"unit": text}
+    if instansi and instansi.start() == 0:
+        return {"instansi": text}
+    return {}
 
 
 def _blocks(stream: Iterable[str | None]) -> list[list[str]]:

@@ -92,6 +92,8 @@ _SUFFIX_FRAGMENTS = frozenset({"ni", "nya", "kan"})
 _SHORT_WORDS = frozenset({"yg", "di", "ke", "dg", "dr", "ya", "&", "sd", "pd", "no", "tu", "dll", "an", "/"}
                          | _SUFFIX_FRAGMENTS)
 _STEP_NO = re.compile(r"(\d{1,3})[.,]?")
+#: A numbered list item ("3)", "2."): identity-page lists, never a header line, whatever role words follow.
+_LIST_ITEM = re.compile(r"\d{1,2}[.)]$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:-\d+)?")
 #: What OCR prints for a lone digit next to a unit word ("S menit" is 5 menit).
 _DIGIT_LOOKALIKE = re.compile(r"[SsOolIB]")
@@ -198,7 +200,8 @@ def _step_number(tokens: Sequence[str]) -> int | None:
 
 def _is_header_start(tokens: Sequence[str]) -> bool:
     """A line that opens a table header: column words (Pelaksana, Mutu Baku, Aktifitas) and role names."""
-    if _step_number(tokens) is not None or _is_prose(tokens) or textutil.is_title_line(" ".join(tokens)):
+    if (_step_number(tokens) is not None or _is_prose(tokens) or textutil.is_title_line(" ".join(tokens))
+            or _LIST_ITEM.match(tokens[0])):
         return False
     words = [t for t in tokens if _is_header_word(t)]
     anchors = sum(_bare(t) in _HEADER_ANCHORS or _fuzzy_in(_bare(t), _HEADER_ANCHORS) for t in words)
@@ -1004,6 +1007,8 @@ WIDTH_STEPS = np.arange(-1.0, 1.01, 0.25)
 START_WIDTHS = ((14.0, 18.0, 14.0), (22.0, 28.0, 20.0))
 #: Width triples evaluated at once (bounds memory: each needs states x states x 3 floats per line pair).
 TRIAL_CHUNK = 256
+#: Most lines of a row that takes part in fitting the widths (real rows wrap into 1-10 lines).
+MAX_FIT_LINES = 40
 
 
 def _fit_widths(rows: list[_RowModel], prior: np.ndarray | None = None) -> np.ndarray:
@@ -1016,7 +1021,13 @@ def _fit_widths(rows: list[_RowModel], prior: np.ndarray | None = None) -> np.nd
     lock in before the others move). With a ``prior`` (the widths fitted to
     the whole table) it starts there and moving away costs, so a page with
     few rows keeps its table's widths.
+
+    Rows of more than :data:`MAX_FIT_LINES` lines are left out of the fit:
+    no flowchart row wraps that often, such a row is text the parser could
+    not divide (a damaged dump), and the fit's cost grows with a row's lines
+    times its splits squared: minutes for one such row.
     """
+    rows = [row for row in rows if len(row.lines) <= MAX_FIT_LINES]
     if prior is not None:
         return _descend(rows, prior.copy(), prior)
     fits = [_descend(rows, np.array(start), None) for start in START_WIDTHS]

@@ -31,6 +31,8 @@ from sopbaku.raw import Provenance, RawMark, RawNote, RawRow, RawSegment, RawSop
 MIN_ROW_CELLS = 3
 #: Fewest cells of the "1 2 3 ... 10" column-index row some exports print under the header.
 MIN_INDEX_CELLS = 4
+#: Header words only an SOP flowchart table has; a table headed without any of them is not one.
+SOP_HEADER_WORDS = frozenset({"pelaksana", "mutu", "waktu"})
 
 
 @dataclass
@@ -128,8 +130,19 @@ def _find_tables(lines: list[str], cells: list[list[str]]) -> list[_Table]:
             table.header.append(i)
             i += 1
         i = _collect_rows(lines, cells, i, table)
-        tables.append(table)
+        if _is_flowchart_header([cells[h] for h in table.header]):
+            tables.append(table)
     return tables
+
+
+def _is_flowchart_header(rows: list[list[str]]) -> bool:
+    """Whether a table's header names roles or Mutu Baku, as every SOP flowchart table does.
+
+    "No | Uraian Kegiatan | Volume | Harga" heads a budget, not an SOP: a
+    table without a Pelaksana, Mutu Baku or Waktu heading is someone else's.
+    """
+    words = {tu.header_word(cell) for row in rows for cell in row if cell}
+    return bool(words & SOP_HEADER_WORDS)
 
 
 def _continues_header(cells: list[str]) -> bool:

@@ -15,7 +15,7 @@ from sopbaku.config import Settings
 from sopbaku.model import IDENTITY_LIST_FIELDS, SopSet, frame
 from sopbaku.normalize import flow, identity
 from sopbaku.normalize.durations import parse_waktu
-from sopbaku.normalize.roles import ResolvedRoles, load_registry, resolve_segments
+from sopbaku.normalize.roles import ResolvedRoles, load_registry, resolve_segments, role_named
 from sopbaku.normalize.text import clean_text
 from sopbaku.raw import RawDocument, RawRow, RawSop
 
@@ -161,7 +161,7 @@ def _steps(raw: RawSop, resolved: ResolvedRoles, out: _Out, settings: Settings) 
         })
         if row.confidence is not None and row.confidence < 60:
             out.warn("ocr-low-confidence", f"Row read with low OCR confidence ({row.confidence:.0f}).", num.no)
-    _link(raw, rows, resolved)
+    _link(raw, rows, resolved, out, settings)
     out.steps.extend(rows)
 
 
@@ -171,7 +171,7 @@ def _provenance(row: RawRow) -> dict[str, Any] | None:
     return prov or None
 
 
-def _link(raw: RawSop, rows: list[dict[str, Any]], resolved: ResolvedRoles) -> None:
+def _link(raw: RawSop, rows: list[dict[str, Any]], resolved: ResolvedRoles, out: _Out, settings: Settings) -> None:
     """Fill ``next`` and ``branches``: drawn arrows first, then the table order and the text."""
     nos = [r["no"] for r in rows]
     arrows: dict[int, list[tuple[int, str]]] = {}
@@ -185,7 +185,10 @@ def _link(raw: RawSop, rows: list[dict[str, Any]], resolved: ResolvedRoles) -> N
             ya = next((to for to, label in drawn if label.startswith("y")), following)
             tidak = next((to for to, label in drawn if label.startswith("t") or label.startswith("n")), None)
             if tidak is None:
-                tidak = flow.tidak_target_from_text(row["kegiatan"]) or _returned_to_step(rows, i, resolved)
+                tidak = flow.tidak_target_from_text(row["kegiatan"]) or _returned_to_step(rows, i, resolved, settings)
+            if tidak is None:
+                out.warn("branch-unresolved", "Decision without a 'tidak' target: no arrow drawn, and the text names "
+                         "no step and no earlier performer to return to; left empty.", row["no"])
             row["branch_ya"], row["branch_tidak"] = ya, tidak
             row["next"] = [n for n in (ya, tidak) if n is not None]
         elif drawn:
@@ -194,17 +197,13 @@ def _link(raw: RawSop, rows: list[dict[str, Any]], resolved: ResolvedRoles) -> N
             row["next"] = [following] if following is not None else []
 
 
-def _returned_to_step(rows: list[dict[str, Any]], i: int, resolved: ResolvedRoles) -> int | None:
-    """The last earlier step performed by the role a rejected piece of work goes back to."""
+def _returned_to_step(rows: list[dict[str, Any]], i: int, resolved: ResolvedRoles, settings: Settings) -> int | None:
+    """The latest earlier step performed by the role a rejected piece of work goes back to."""
     who = flow.returned_to_phrase(rows[i]["kegiatan"])
     if not who or not any(r["pelaksana"] for r in rows[:i]):
         return None
-    best, best_score = None, 0.0
-    for role in resolved.roles:
-        names = [role.name, *resolved.labels.get(role.id, [])]
-        score = max(fuzz.partial_ratio(n.casefold(), who.casefold()) for n in names)
-        if score > best_score:
-            best, best_score = role.id, score
-    if best is None or best_score < 80:
+    registry = load_registry(settings.roles.extra_registry)
+    role_id = role_named(who, resolved, registry, settings.roles.match_threshold)
+    if role_id is None:
         return None
-    return next((r["no"] for r in reversed(rows[:i]) if best in r["pelaksana"]), None)
+    return next((r["no"] for r in reversed(rows[:i]) if role_id in r["pelaksana"]), None)

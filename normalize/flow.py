@@ -7,9 +7,11 @@ recovered from the sequence, with a warning; a number that jumps is kept
 
 A row is a decision when it was drawn as a diamond or its text offers the
 "no" path ("Jika setuju ..., jika tidak ... dikembalikan"). The "ya" branch is
-the next step; the "tidak" branch is a step the arrows or the text name ("kembali ke
-langkah 2"), or the last earlier step of the role the work is returned to,
-when performers are known; otherwise it stays null rather than guessed.
+the next step; the "tidak" branch is the step the drawn arrows give (the drawing
+wins), else a step the text names ("kembali ke langkah 2"), else the latest earlier
+step performed by the role the work is returned to ("dikembalikan kepada Sekcam",
+the role resolved through the registry), when performers are known; otherwise it
+stays null rather than guessed.
 """
 
 from __future__ import annotations
@@ -17,12 +19,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 _PRINTED_NO = re.compile(r"^\s*(\d{1,3})\s*[.,)]?\s*$")
 _DECISION_TEXT = re.compile(r"\b(?:jika|bila|apabila|kalau)\s+(?:tidak|belum|ditolak)\b", re.I)
 _BACK_TO_STEP = re.compile(
     r"\b(?:kembali|dikembalikan|diserahkan|ke)\b[^.;]*?\b(?:langkah|kegiatan|nomor|no\.?|step)\s*(\d{1,3})\b", re.I)
 _RETURNED_TO = re.compile(r"\b(?:tidak|belum|ditolak)\b[^.;]*?\b(?:dikembalikan|diserahkan|kembali)\s+(?:ke|kepada)\s+"
                           r"(?P<who>[^.;,]+)", re.I)
+#: Where the name of the role in "dikembalikan kepada <role> untuk diperbaiki" ends: the purpose
+#: or a following clause. "dan" alone does not end it ("Kasubag Umum dan Kepegawaian"), "dan di..." does.
+_ROLE_NAME_END = re.compile(r"\s+(?:untuk|utk|agar|guna|supaya|sebagai|dengan|jika|bila|apabila|dan\s+di\w+)\b.*$",
+                            re.I | re.S)
+#: The long verbs of a "no" path, which OCR misspells ("dikombalikan"): a word this close is read as the verb.
+_RETURN_VERBS = ("dikembalikan", "diserahkan")
+MAX_VERB_EDITS = 2
+_LONG_WORD = re.compile(r"[a-z]{9,}", re.I)
 
 
 @dataclass
@@ -73,5 +85,19 @@ def tidak_target_from_text(kegiatan: str) -> int | None:
 
 def returned_to_phrase(kegiatan: str) -> str | None:
     """Who the work goes back to on "no" ("... jika tidak dikembalikan kepada Sekretaris Camat")."""
-    m = _RETURNED_TO.search(kegiatan or "")
-    return m["who"].strip() if m else None
+    m = _RETURNED_TO.search(_mended_verbs(kegiatan or ""))
+    if not m:
+        return None
+    who = " ".join(_ROLE_NAME_END.sub("", m["who"]).split())
+    return who or None
+
+
+def _mended_verbs(text: str) -> str:
+    """``text`` with OCR misspellings of the return verbs put right ("dikombalikan" -> "dikembalikan")."""
+    def mend(m: re.Match[str]) -> str:
+        word = m[0]
+        for verb in _RETURN_VERBS:
+            if Levenshtein.distance(word.casefold(), verb, score_cutoff=MAX_VERB_EDITS) <= MAX_VERB_EDITS:
+                return verb
+        return word
+    return _LONG_WORD.sub(mend, text)

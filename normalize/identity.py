@@ -33,6 +33,9 @@ _DATE_WORDS = re.compile(rf"(?<!\d)(\d{{1,2}})\s*[-./ ]?\s*({_MONTH_RE})\.?\s*[-
 _DATE_NUM = re.compile(r"(?<!\d)(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?!\d)")
 _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _NIP = re.compile(r"\bNIP\b\.?\s*:?\s*([\d\s.]{8,})", re.I)
+_LOOKALIKE_DIGITS = str.maketrans("OoIl", "0011")
+#: Digits of a civil servant's NIP (birth date, appointment month, sex, serial).
+NIP_LENGTH = 18
 _ITEM_MARK = re.compile(r"^\s*(?:(\d{1,2})\s*[.)]|[a-z]\s*[.)]|[-•*·–])\s*")
 _SOP_PREFIX = re.compile(
     r"^\s*(?:standar\s+operasional\s+prosedur\s*(?:\(\s*sop\s*\))?|s\.?o\.?p\.?)\s*[:.\-]?\s*", re.I)
@@ -64,7 +67,21 @@ def nip_digits(text: str | None) -> str | None:
         return None
     m = _NIP.search(text)
     digits = re.sub(r"\D", "", m[1] if m else text)
+    if m:
+        digits += _misread_digits(text[m.end():], NIP_LENGTH - len(digits))
     return digits or None
+
+
+def _misread_digits(rest: str, missing: int) -> str:
+    """Digits OCR printed as letters at the end of a NIP ("... 2 O11" is "2 011"): groups made of
+    digits and the look-alikes O, I, l, on the NIP's own line, only up to the NIP's 18 digits."""
+    out = ""
+    for group in rest.split("\n", 1)[0].split():
+        fixed = group.translate(_LOOKALIKE_DIGITS)
+        if not fixed.isdigit() or len(out) + len(fixed) > missing:
+            break
+        out += fixed
+    return out
 
 
 def split_items(text: str | None) -> list[str]:

@@ -200,3 +200,25 @@ def resolve_segments(segment_labels: list[list[str]], registry: Registry, thresh
         if seg_no == 0:
             first = cols
     return out
+
+
+def role_named(phrase: str, resolved: ResolvedRoles, registry: Registry, threshold: float) -> str | None:
+    """The id of the SOP role an activity text names ("dikembalikan kepada Sekcam"), or None.
+
+    The registry decides first, aliases and abbreviations included, so "Sekretaris Camat" and
+    "Sekcam" both find the column headed "Sekretaris Kecamatan"; a role the registry does not
+    know (a slug role) is found by the closest of its header labels. Only the SOP's own roles
+    are candidates: a name that is no column of this table is no target.
+    """
+    ids = {r.id for r in resolved.roles}
+    role, _ = registry.match(phrase, threshold)
+    if role is not None and role.id in ids:
+        return role.id
+    folded = registry.fold(phrase)
+    best, best_score = None, 0.0
+    for r in resolved.roles:
+        for name in [r.name, *resolved.labels.get(r.id, [])]:
+            score = fuzz.ratio(registry.fold(name), folded)
+            if score > best_score:
+                best, best_score = r.id, score
+    return best if best_score >= threshold else None

@@ -16,7 +16,8 @@ import pandas as pd
 from sopbaku.model import IDENTITY_LIST_FIELDS, SopSet
 from sopbaku.render import fmt
 
-#: The printed stand-in for each flowchart symbol until native shapes are drawn.
+#: The printed stand-in for each flowchart symbol, for templates whose flowchart table the renderer does not
+#: draw in (no ``sop-flowchart`` alt-text title): the shipped template's role cells get native shapes instead.
 #: Only glyphs that common fonts carry (DejaVu, Segoe UI Symbol): the capsule
 #: "⬭" would be the exact terminator but is missing from most fonts, so the
 #: rounded square stands for it.
@@ -28,8 +29,8 @@ PERFORMER_MARK = "✓"
 def role_mark(step: Any, role_id: str) -> str:
     """What the role's cell of a flowchart row shows: the step's symbol if the role performs it.
 
-    The one place that decides a role cell's content, so that drawing native
-    shapes later replaces this function and nothing else.
+    Used as text by custom templates; the shipped one replaces it with the
+    drawn symbol (:mod:`sopbaku.render.flowchart`).
     """
     if role_id not in step.pelaksana:
         return ""
@@ -69,12 +70,18 @@ def _text(value: str | None) -> str:
     return value if value else fmt.KOSONG
 
 
+def _in_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows by position; the model keeps them in order already, and sorting would copy the table anyway."""
+    return rows if rows["position"].is_monotonic_increasing else rows.sort_values("position")
+
+
 def _roles(sops: SopSet, sop: int) -> list[dict[str, str]]:
-    roles = sops.roles[sops.roles["sop"] == sop].sort_values("position")
+    roles = _in_order(sops.roles[sops.roles["sop"] == sop])
     return [{"id": r.role_id, "name": r.name} for r in roles.itertuples()]
 
 
 def _step(step: Any, roles: list[dict[str, str]]) -> dict[str, Any]:
+    """A flowchart row: its printed texts, plus what the drawn flowchart needs (columns, symbol, exits)."""
     return {
         "no": int(step.no),
         "kegiatan": step.kegiatan,
@@ -83,7 +90,16 @@ def _step(step: Any, roles: list[dict[str, str]]) -> dict[str, Any]:
         "waktu": waktu_text(step.waktu_raw, step.waktu_unit),
         "output": step.output or "",
         "keterangan": step.keterangan or "",
+        "columns": [i for i, r in enumerate(roles) if r["id"] and r["id"] in step.pelaksana],
+        "simbol": step.simbol,
+        "next": [int(n) for n in step.next],
+        "branch_ya": _opt(step.branch_ya) if step.is_decision else None,
+        "branch_tidak": _opt(step.branch_tidak) if step.is_decision else None,
     }
+
+
+def _opt(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
 
 
 def _person(row: pd.Series, prefix: str, present: bool) -> dict[str, str]:
@@ -106,7 +122,7 @@ def sop_context(sops: SopSet, sop: int) -> dict[str, Any]:
         raise KeyError(f"no SOP with key {sop} in this set")
     row = rows.iloc[0]
     roles = _roles(sops, sop)
-    steps = sops.steps[sops.steps["sop"] == sop].sort_values("position")
+    steps = _in_order(sops.steps[sops.steps["sop"] == sop])
     # A table with no role columns still needs one Pelaksana column to be a valid grid.
     columns = roles or [{"id": "", "name": ""}]
     signature = {**_person(row, "signature", bool(row["has_signature"])),

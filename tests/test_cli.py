@@ -153,7 +153,7 @@ def test_run_keeps_dots_in_input_names(tmp_path: Path) -> None:
     names = {p.name for p in (tmp_path / "out").iterdir()}
     stems = {n.removesuffix(".json") for n in names if n.endswith(".json")}
     assert stems and all(s.startswith("scan.v2_") for s in stems)
-    assert names == {f"{s}{ext}" for s in stems for ext in (".json", ".csv", ".docx")}
+    assert names == {f"{s}{ext}" for s in stems for ext in (".json", ".csv", ".xlsx", ".docx")}
 
 
 def test_run_with_only_bad_files_fails_with_the_input_code(tmp_path: Path) -> None:

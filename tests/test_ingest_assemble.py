@@ -129,6 +129,34 @@ def test_a_table_continued_under_a_repeated_header_is_one_sop():
     assert any(n.code == "table-split-across-pages" and n.row == 2 for n in sop.notes)
 
 
+def _ocr_read(table: Table, labels: dict[str, tuple[str, float]]) -> Table:
+    """The table as OCR gives it: every cell with a confidence, some role labels misread or lost."""
+    cells = []
+    for cell in table.cells:
+        text, confidence = labels.get(cell.text, (cell.text, 90.0))
+        cells.append(replace(cell, text=text, confidence=confidence))
+    return replace(table, cells=cells)
+
+
+def test_role_labels_misread_on_one_page_take_the_surer_reading_of_the_repeated_header():
+    first = _ocr_read(flowchart([step("1", "Menerima"), step("2", "Mencatat")]),
+                      {"Sekretaris\nKecamatan": ("Sekretarls\nKecamalan", 41.0), "Staf": ("", 0.0)})
+    second = _ocr_read(flowchart([step("3", "Memeriksa"), step("4", "Mengirim")]),
+                       {"Camat": ("Carnat", 38.0)})
+    [sop] = assemble([Page(1, 500, 400, [first]), Page(2, 500, 400, [second])], "OCR: ")
+    assert [seg.role_labels for seg in sop.segments] == [["Camat", "Sekretaris Kecamatan", "Staf"]] * 2
+    assert not any(n.code == "header-changed" for n in sop.notes)
+
+
+def test_role_labels_of_text_layers_are_kept_as_printed_on_every_page():
+    first = flowchart([step("1", "Menerima")])
+    second = table([["No", "Uraian Prosedur", "Pelaksana", "", "", "Mutu Buku", "", "", "Ket"],
+                    ["", "", "Camat", "Sekretaris\nKecamatan", "Staff", "Kelengkapan", "Waktu (menit)", "Output",
+                     ""], step("2", "Mencatat")], XS, 40.0, [10.0, 10.0, ROW_H], HEADER_SPANS)
+    [sop] = assemble([Page(1, 500, 400, [first]), Page(2, 500, 400, [second])])
+    assert [seg.role_labels[2] for seg in sop.segments] == ["Staf", "Staff"]
+
+
 def test_a_table_continued_without_its_header_keeps_the_columns():
     first = Page(1, 500, 400, [flowchart([step("1", "Menerima", roles=("", "", "√"))])])
     second = Page(2, 500, 400, [flowchart([step("2", "Mencatat", "20", ("v", "", ""))], 30.0, header=False)])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import shutil
 import statistics
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from sopbaku import evaluate, ingest, jsonio, pipeline
@@ -307,10 +309,17 @@ def test_ticks_from_a_dingbat_font_mark_the_performers(tmp_path):
     assert [[(m.column, m.kind) for m in r.marks] for r in sop.rows] == [[(2, "mark")], [(0, "mark")]]
 
 
+@pytest.fixture(scope="module")
+def scanned_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated image-only PDF (a scanner's output) with its gold beside it."""
+    out = tmp_path_factory.mktemp("scan")
+    generate(31, 1, out, ("scan",), progress=lambda _: None)
+    return next(out.glob("*_scan.pdf"))
+
+
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
-def test_a_scanned_pdf_is_read_by_ocr_with_its_boxes_in_points(tmp_path):
-    generate(31, 1, tmp_path, ("scan",), progress=lambda _: None)
-    pdf = next(tmp_path.glob("*_scan.pdf"))
+def test_a_scanned_pdf_is_read_by_ocr_with_its_boxes_in_points(scanned_pdf):
+    pdf = scanned_pdf
     doc = ingest.read(pdf)
     assert doc.format == "pdf-scanned"
     sizes = {k + 1: page.get_size() for k, page in enumerate(pdfium.PdfDocument(pdf))}
@@ -319,3 +328,43 @@ def test_a_scanned_pdf_is_read_by_ocr_with_its_boxes_in_points(tmp_path):
                         and 0 <= r.prov.bbox[1] < r.prov.bbox[3] <= sizes[r.prov.page][1] + 1 for r in rows)
     gold = json.loads(pdf.with_name(f"{pdf.stem}.gold.json").read_text(encoding="utf-8"))
     assert evaluate.score_file(gold, _extract(pdf)).step_f1 >= 0.9
+
+
+def _under_garbage_ocr(scan: Path, out: Path) -> Path:
+    """``scan`` re-made as a "searchable" scan whose invisible text layer is a failed OCR's garbage.
+
+    Each page is drawn as the picture it is, then lines of mangled words are
+    written over it in text render mode 3 (invisible), where an OCR program
+    would have put them.
+    """
+    words = random.Random(5)
+    letters = "aeiouklmnrst0IlZ|;:~"
+    canvas = Canvas(str(out))
+    for page in pdfium.PdfDocument(scan):
+        width, height = page.get_size()
+        image = page.render(scale=150 / 72, grayscale=True).to_pil()
+        canvas.setPageSize((width, height))
+        canvas.drawImage(ImageReader(image), 0, 0, width, height)
+        text = canvas.beginText()
+        text.setTextRenderMode(3)
+        text.setFont("Helvetica", 8)
+        for y in range(int(height) - 40, 40, -14):
+            text.setTextOrigin(36, y)
+            text.textOut(" ".join("".join(words.choices(letters, k=words.randint(2, 8))) for _ in range(12)))
+        canvas.drawText(text)
+        canvas.showPage()
+    canvas.save()
+    return out
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_a_scan_under_a_garbage_text_layer_is_read_as_a_scan(scanned_pdf, tmp_path):
+    scan = scanned_pdf
+    pdf = _under_garbage_ocr(scan, tmp_path / "searchable.pdf")
+    layer = sum(len(page.get_textpage().get_text_range()) for page in pdfium.PdfDocument(pdf))
+    assert layer > 1000  # the garbage layer is there to be (wrongly) read
+    doc = ingest.read(pdf)
+    assert doc.format == "pdf-scanned"
+    gold = json.loads(scan.with_name(f"{scan.stem}.gold.json").read_text(encoding="utf-8"))
+    score = evaluate.score_file(gold, _extract(pdf))
+    assert score.step_f1 >= 0.9 and score.text >= 0.9

@@ -269,9 +269,29 @@ def test_garbled_header_cells_are_restored_from_the_vocabulary():
 
 
 def test_garbled_durations_are_restored_and_text_is_left_alone():
-    row = cells("IS Menit", "| Hari", "40 ment", "9menit", "Disposisi", "SOP lama")
-    scan._restore_durations(row)
-    assert [c.text for c in row] == ["15 Menit", "1 Hari", "40 menit", "9menit", "Disposisi", "SOP lama"]
+    texts = ("Waktu", "IS Menit", "| Hari", "40 ment", "9menit", "Disposisi", "SOP lama")
+    column = [Cell(r, 0, text, (0, 0, 1, 1)) for r, text in enumerate(texts)]
+    scan._restore_durations(column)
+    assert [c.text for c in column[1:]] == ["15 Menit", "1 Hari", "40 menit", "9menit", "Disposisi", "SOP lama"]
+
+
+def test_garbled_units_are_restored_only_under_waktu():
+    table = [Cell(0, 0, "Kelengkapan", (0, 0, 1, 1)), Cell(0, 1, "Waktu", (0, 0, 1, 1))]
+    pairs = [("1 buah", "1 Han"), ("2 set", "2 Mari"), ("Map", "$ Menit"), ("1 hal", "1 Hal"), ("s", "&"),
+             ("Berkas", "15monit—")]
+    table += [Cell(r, c, text, (0, 0, 1, 1)) for r, pair in enumerate(pairs, 1) for c, text in enumerate(pair)]
+    scan._restore_durations(table)
+    assert [c.text for c in table[2:]] == ["1 buah", "1 Hari", "2 set", "2 Hari", "Map", "5 Menit", "1 hal", "1 Hari",
+                                           "s", "8", "Berkas", "15menit"]
+
+
+def test_numbered_list_items_get_their_numbers_back():
+    lists = cells("| Teliti dan bertanggung jawab\n2 Memahami metodologi\nstatistik dasar\n3, Mampu bekerja sama",
+                  "Disposisi\n2 lembar", "1. Buku agenda\n2. Map arsip")
+    scan._restore_list_numbers(lists)
+    assert [c.text for c in lists] == [
+        "1. Teliti dan bertanggung jawab\n2. Memahami metodologi\nstatistik dasar\n3. Mampu bekerja sama",
+        "Disposisi\n2 lembar", "1. Buku agenda\n2. Map arsip"]
 
 
 @pytest.mark.parametrize(("word", "label"), [("Ya", "Ya"), ("Y", "Ya"), ("Tidak", "Tidak"), ("Tic", "Tidak"),

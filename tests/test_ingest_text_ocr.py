@@ -210,3 +210,18 @@ def test_tables_of_other_seeds_come_back_from_an_ocr_style_dump(seed, widths):
     # Kegiatan (narrow, many lines) is recovered well; where Kelengkapan ends and Output begins on a
     # line is the weak spot when both cells are short Title-Case phrases (seed 004).
     assert means["kegiatan"] >= 0.9 and min(means.values()) >= 0.7, means
+
+
+def test_a_numbered_identity_list_line_full_of_role_words_does_not_open_a_table():
+    lines = ["Nama SOP Pelayanan Izin Keramaian", "Dasar Hukum",
+             "1) Peraturan Bupati Siak Nomor 52 Tahun 2016 tentang Pelimpahan Kewenangan Bupati", "kepada Camat",
+             "2) Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja",
+             "Keterkaitan Peralatan/Perlengkapan", "1) SOP Pengiriman Surat", "2) Stempel dinas",
+             "", "", "SOP Pelayanan Izin Keramaian",
+             "No Kegiatan Camat Staf Persyaratan/Kelengkapan Waktu Output Keterangan",
+             "1 | Menerima permohonan izin Formulir 10 menit Berkas",
+             "2 | Menandatangani izin Berkas 15 menit Izin"]
+    sops = text_ocr.parse(lines)
+    assert len(sops) == 1 and len(sops[0].rows) == 2
+    assert sops[0].segments[0].role_labels[:2] == ["Camat", "Staf"]
+    assert sops[0].identity["dasar_hukum"].startswith("1) Peraturan Bupati Siak")

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from sopbaku.jsonio import from_json
-from sopbaku.synth.generate import generate
+from sopbaku.synth.generate import generate, plan_document
 from sopbaku.synth.model import MINUTES_PER_UNIT, as_rendered, make_sops
 from sopbaku.synth.pdf import PAGE_SIZES, DocumentLayout, PdfStyle, layout_document, write_pdf
 from sopbaku.synth.scan import ScanStyle, page_pixels, scan, write_scan_pdf
@@ -152,6 +152,16 @@ def test_scans_have_the_size_of_their_dpi(drawn, tmp_path):
 
 
 # --------------------------------------------------------------------------- generation
+def test_scan_conditions_draw_the_issue_bars_and_change_nothing_else():
+    for index in range(8):
+        mixed, mild, heavy = (plan_document(21, index, condition) for condition in ("mixed", "mild", "heavy"))
+        assert mild.scan.dpi in (200, 300) and abs(mild.scan.skew) <= 0.5 and mild.scan.noise <= 3.0
+        assert heavy.scan.dpi == 150 and abs(heavy.scan.skew) == 2.0 and heavy.scan.noise >= 6.0
+        assert mixed == plan_document(21, index)  # the default corpus is drawn as before
+        for plan in (mild, heavy):
+            assert (plan.sops, plan.pdf, plan.text, plan.docx) == (mixed.sops, mixed.pdf, mixed.text, mixed.docx)
+
+
 def test_generation_is_byte_identical_for_a_seed(tmp_path):
     """Also across processes: string hashing differs per process, so no draw may depend on set order."""
     first = generate(5, 2, tmp_path / "a", ("pdf", "scan", "text"), progress=lambda _: None)

@@ -15,7 +15,11 @@ the right; then the 2-column grid of numbered lists); the flowchart table
 starts on a new page. Its role columns come from a docxtpl ``{%tc for %}`` loop
 and the "Pelaksana" group header from ``{% colspan n_roles %}``; the renderer
 sets the final column widths on the table whose alt-text title is
-``sop-flowchart`` (``sopbaku.render.docx.FLOWCHART_CAPTION``).
+``sop-flowchart`` (``sopbaku.render.docx.FLOWCHART_CAPTION``), then draws the
+flowchart in it (``sopbaku.render.flowchart``): the role cells' ``{{ mark }}``
+text gives way to native shapes, and the table is split into one table per
+page with its two header rows. That drawing needs the table as shipped: two
+header rows, then exactly one row per step.
 
 Variables (all strings unless said): ``instansi``, ``unit``, ``nomor``,
 ``nama``, ``judul`` ("SOP <nama>", for running heads),
@@ -24,7 +28,9 @@ Variables (all strings unless said): ``instansi``, ``unit``, ``nomor``,
 ``kualifikasi_pelaksana``, ``keterkaitan``, ``peralatan_perlengkapan``,
 ``peringatan``, ``pencatatan_pendataan``; ``roles`` (each ``name``, ``id``),
 ``n_roles`` (int); ``steps`` (each ``no``, ``kegiatan``, ``marks`` (one string
-per role), ``kelengkapan``, ``waktu``, ``output``, ``keterangan``);
+per role, the text stand-in of the symbol), ``kelengkapan``, ``waktu``, ``output``,
+``keterangan``, and for the drawn flowchart ``columns`` (performers' role
+indices), ``simbol``, ``next``, ``branch_ya``, ``branch_tidak``);
 ``total_waktu``; ``has_signature`` (bool) and ``signature.tempat_tanggal|
 jabatan|nama|nip``.
 """
@@ -174,12 +180,15 @@ def _setup(doc: Document) -> None:
 
 
 def _footer(doc: Document) -> None:
+    """"Halaman n dari m — SOP <nama>": the page number first, so that a reader of the printed PDF does not
+    take the running foot (a line starting with "SOP") for the title of the table on the next page."""
     par = doc.sections[0].footer.paragraphs[0]
     par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    par.add_run("{{ judul }} — halaman ")
+    par.add_run("Halaman ")
     _field(par, "PAGE")
     par.add_run(" dari ")
     _field(par, "NUMPAGES")
+    par.add_run(" — {{ judul }}")
 
 
 # --------------------------------------------------------------------------- identity page

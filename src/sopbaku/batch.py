@@ -35,6 +35,9 @@ class OutputOptions:
     template: Path | None = None
     #: Also write ``<stem>.json`` (off when the input already is that JSON).
     write_json: bool = True
+    #: Also write the reviewers' workbook ``<stem>.xlsx`` (off when the input is that workbook:
+    #: re-rendering a reviewer's file must never overwrite it).
+    write_xlsx: bool = True
     #: Also convert each DOCX to PDF with LibreOffice.
     pdf: bool = False
     #: Name the outputs after the input itself when it holds one SOP: re-rendering
@@ -56,6 +59,8 @@ class FileResult:
     exit_code: ExitCode = ExitCode.ok
     #: The exception behind ``error``, kept so ``--debug`` can show its traceback.
     exception: BaseException | None = None
+    #: Wall-clock seconds the file took (set by the runner of :mod:`sopbaku.parallel`).
+    seconds: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -160,7 +165,7 @@ def process_file(path: Path, load: Loader, options: OutputOptions, taken: set[st
 def write_outputs(
     sops: SopSet, options: OutputOptions, taken: set[str], written: list[Path], stem: str | None = None
 ) -> None:
-    """Write JSON (one SOP per file), CSV, DOCX and optionally PDF for every SOP.
+    """Write JSON (one SOP per file), CSV, the reviewers' XLSX, DOCX and optionally PDF for every SOP.
 
     Each SOP's files are named by :func:`output_name`, or ``stem`` if given
     (only meaningful for a set of one SOP).
@@ -169,6 +174,7 @@ def write_outputs(
     The renderers are imported here, not at the top, so that ``extract``
     never loads python-docx.
     """
+    from sopbaku import xlsxio
     from sopbaku.render import csv as render_csv
     from sopbaku.render import docx as render_docx
     from sopbaku.render import libreoffice
@@ -180,6 +186,8 @@ def write_outputs(
             json_text = jsonio.dumps(sops.one(k)) + "\n"
             written.append(_write_text_atomic(options.out_dir / f"{name}.json", json_text))
         written.append(render_csv.write_steps_csv(sops, k, options.out_dir / f"{name}.csv"))
+        if options.write_xlsx:
+            written.append(xlsxio.write_xlsx(sops, k, options.out_dir / f"{name}.xlsx"))
         docx = render_docx.write_docx(sops, k, options.out_dir / f"{name}.docx", template=options.template)
         written.append(docx)
         if options.pdf:

@@ -11,5 +11,6 @@ from sopbaku.model import SopSet
 
 def extract(path: Path, settings: Settings | None = None) -> SopSet:
     """One input file -> the canonical model of every SOP in it (validated)."""
-    raw = ingest.read(Path(path))
-    return normalize.build(raw, settings or Settings()).validate("normalize")
+    settings = settings or Settings()
+    raw = ingest.read(Path(path), settings.limits)
+    return normalize.build(raw, settings).validate("normalize")

@@ -142,7 +142,7 @@ def _run(cmd: list[str], timeout: float, stdin: bytes | None = None) -> bytes:
     except FileNotFoundError as exc:
         raise MissingDependencyError(f"tesseract cannot be started: {exc.strerror}") from exc
     except subprocess.TimeoutExpired as exc:
-        raise ExternalToolError(f"tesseract ran past its {timeout:.0f} s limit") from exc
+        raise ExternalToolError(f"tesseract ran past its {timeout:g} s time limit and was stopped") from exc
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ExternalToolError(f"tesseract failed (exit {done.returncode}): {lines[-1] if lines else 'no message'}")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sopbaku.synth.generate import RENDERINGS, generate
+from sopbaku.synth.scan import CONDITIONS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,8 +17,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("corpus/synthetic"), help="output folder")
     parser.add_argument("--only", nargs="+", choices=RENDERINGS, default=list(RENDERINGS),
                         help="renderings to write (default: all)")
+    parser.add_argument("--scan", choices=sorted(CONDITIONS), default="mixed",
+                        help="how scans are degraded: mixed (default spread), mild (200-300 dpi, light noise) "
+                             "or heavy (150 dpi, 2 degree skew, strong noise)")
     args = parser.parse_args(argv)
-    generate(args.seed, args.n, args.out, tuple(args.only))
+    generate(args.seed, args.n, args.out, tuple(args.only), condition=args.scan)
     return 0
 
 

@@ -47,6 +47,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from PIL import Image, ImageDraw
 
+from sopbaku.render.textmetrics import ARIAL_WIDTHS
+
 Symbol = Literal["terminator", "process", "decision", "connector"]
 
 # --------------------------------------------------------------------------- style
@@ -142,13 +144,6 @@ def twips(pt: float) -> int:
 
 # --------------------------------------------------------------------------- text measurement
 
-#: Arial advance widths (1/1000 em) of ASCII 32..126; Liberation Sans, LibreOffice's stand-in, is metric-equal.
-ARIAL_WIDTHS = (
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778,
-    722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278,
-    278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584)
 #: Bold Arial is at most this much wider; non-ASCII characters are counted as wide as a digit.
 BOLD_FACTOR, OTHER_WIDTH = 1.1, 556
 #: Safety on measured width so a line the estimate fits never wraps when rendered.

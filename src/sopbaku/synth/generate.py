@@ -24,7 +24,6 @@ so the same seed gives byte-identical files and gold.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import random
@@ -49,9 +48,6 @@ except ImportError:  # pragma: no cover - depends on the checkout
 Rendering = Literal["pdf", "scan", "image", "docx", "text", "ocr"]
 RENDERINGS: tuple[Rendering, ...] = ("pdf", "scan", "image", "docx", "text", "ocr")
 Progress = Callable[[str], None]
-#: OCR dumps are read from the same degraded pages scanned finer: at 150 dpi tesseract
-#: loses most 7-point table text, which real dumps (corpus/002_*) do not.
-OCR_DPI = 300
 
 
 @dataclass(frozen=True)
@@ -75,8 +71,13 @@ _DOCX_SYMBOLS = ("shape", "picture", "mark")
 _IMAGE_FILES: tuple[Literal["jpg", "png", "tif"], ...] = ("jpg", "png", "jpg", "tif")
 
 
-def plan_document(seed: int, index: int) -> DocumentPlan:
-    """Draw document ``index`` of ``seed``: its SOPs, then the style of every rendering."""
+def plan_document(seed: int, index: int, condition: str = "mixed") -> DocumentPlan:
+    """Draw document ``index`` of ``seed``: its SOPs, then the style of every rendering.
+
+    ``condition`` (a key of :data:`sopbaku.synth.scan.CONDITIONS`) sets how the
+    scans are degraded; it is drawn from a random stream of its own, so the
+    SOPs and every other rendering are the same in each condition.
+    """
     model_rng = random.Random(f"sopbaku.synth:{seed}:{index}:model")
     n_sops = model_rng.choices((1, 2, 3), weights=(0.65, 0.25, 0.10))[0]
     sops = make_sops(model_rng, n_sops)
@@ -89,7 +90,7 @@ def plan_document(seed: int, index: int) -> DocumentPlan:
         doc_id=f"synth_s{seed}_{index:02d}",
         sops=sops,
         pdf=PdfStyle.random(rng),
-        scan=scanning.ScanStyle.random(rng),
+        scan=_scan_style(rng, seed, index, condition),
         text=texts.TextStyle.random(rng),
         docx=docx,
         image_file=_IMAGE_FILES[index % len(_IMAGE_FILES)],
@@ -98,13 +99,21 @@ def plan_document(seed: int, index: int) -> DocumentPlan:
     )
 
 
+def _scan_style(rng: random.Random, seed: int, index: int, condition: str) -> scanning.ScanStyle:
+    """The document's scan style; the default draw is always made, so the styles after it do not move."""
+    style = scanning.ScanStyle.random(rng)
+    if condition == "mixed":
+        return style
+    return scanning.CONDITIONS[condition](random.Random(f"sopbaku.synth:{seed}:{index}:scan:{condition}"))
+
+
 def generate(seed: int, n: int, out: Path, renderings: tuple[Rendering, ...] = RENDERINGS,
-             progress: Progress = print) -> dict[str, dict[str, Any]]:
-    """Write ``n`` documents into ``out`` in the chosen renderings; returns (and writes) the manifest."""
+             progress: Progress = print, condition: str = "mixed") -> dict[str, dict[str, Any]]:
+    """Write ``n`` documents into ``out`` in the chosen renderings and scan condition; returns the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, dict[str, Any]] = {}
     for index in range(n):
-        plan = plan_document(seed, index)
+        plan = plan_document(seed, index, condition)
         writer = _Writer(out, manifest, progress)
         _render(plan, renderings, writer)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -182,8 +191,8 @@ def _render_scans(plan: DocumentPlan, pdf: Path, layout: DocumentLayout, renderi
             _render_page_images(plan, layout, pages, w)
     if "ocr" in renderings:
         path = w.out / f"{plan.doc_id}_ocr.txt"
-        fine = scanning.scan(pdf, dataclasses.replace(plan.scan, dpi=OCR_DPI))
-        texts.write_ocr_dump(fine, path, plan.ocr_psm)
+        flatbed = scanning.scan(pdf, texts.ocr_scan_style(plan.doc_id))
+        texts.write_ocr_dump(flatbed, path, plan.ocr_psm)
         w.add(path, "text", 1, sops, "none", [[] for _ in sops], split)
 
 

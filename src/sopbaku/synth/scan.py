@@ -48,6 +48,39 @@ class ScanStyle:
             seed=rng.randrange(1 << 30),
         )
 
+    @classmethod
+    def mild(cls, rng: random.Random) -> ScanStyle:
+        """An office flatbed scan: 200-300 dpi, at most half a degree of skew, light grain (issue 5's first bar)."""
+        return cls(
+            dpi=rng.choice((200, 300)),
+            skew=round(rng.uniform(-0.5, 0.5), 2),
+            blur=round(rng.uniform(0.3, 0.6), 2),
+            noise=round(rng.uniform(1.0, 3.0), 1),
+            light=round(rng.uniform(0.0, 0.1), 2),
+            paper=rng.randint(244, 252),
+            jpeg_quality=rng.choice((75, 80, 85)),
+            seed=rng.randrange(1 << 30),
+        )
+
+    @classmethod
+    def heavy(cls, rng: random.Random) -> ScanStyle:
+        """A quick phone shot: 150 dpi, 2 degrees of skew either way, strong grain and blur (issue 5's second bar)."""
+        return cls(
+            dpi=150,
+            skew=rng.choice((-2.0, 2.0)),
+            blur=round(rng.uniform(0.8, 1.0), 2),
+            noise=round(rng.uniform(6.0, 8.0), 1),
+            light=round(rng.uniform(0.2, 0.3), 2),
+            paper=rng.randint(232, 242),
+            jpeg_quality=rng.choice((55, 60)),
+            seed=rng.randrange(1 << 30),
+        )
+
+
+#: Named scan conditions: ``mixed`` is the generator's default spread (mostly 150 dpi, some noise),
+#: ``mild`` and ``heavy`` are the two conditions issue 5 sets targets for.
+CONDITIONS = {"mixed": ScanStyle.random, "mild": ScanStyle.mild, "heavy": ScanStyle.heavy}
+
 
 def page_pixels(size_pt: tuple[float, float], dpi: int) -> tuple[int, int]:
     """Width and height in pixels of a page of ``size_pt`` points rasterized at ``dpi``."""

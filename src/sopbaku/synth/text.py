@@ -9,7 +9,9 @@ the header repeated where a page broke.
 An *OCR dump* is tesseract's plain text of the scan images, pages
 concatenated (``corpus/002_*.txt``): with page segmentation mode 4 or 6 the
 cells of one row come out interleaved line by line, and flowchart shapes
-leave debris. Tesseract is called from :func:`ocr_page` only.
+leave debris. Tesseract is called from :func:`ocr_page` only. The pages it
+reads are an office flatbed scan (:func:`ocr_scan_style`), not the phone
+shots of the scan renderings.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PIL import Image
 from sopbaku.synth import printed
 from sopbaku.synth.model import has_identity_page
 from sopbaku.synth.printed import DateStyle
+from sopbaku.synth.scan import ScanStyle
 
 OCR_TIMEOUT_S = 120
 
@@ -189,6 +192,27 @@ def _table(sop: dict[str, Any], style: TextStyle) -> list[str]:
 
 
 # --------------------------------------------------------------------------- OCR dump
+def ocr_scan_style(doc_id: str) -> ScanStyle:
+    """The scan an OCR dump is made from: 300 dpi flatbed, sharp, at most half a degree of skew.
+
+    Offices make these dumps with their scanner's OCR, from a flatbed page, and the real one
+    (``corpus/002_*``) keeps every step number and duration. Tesseract on the blurred pages of the
+    scan renderings (Gaussian sigma 1 px and more at 300 dpi) drops the narrow No and Waktu columns
+    whole, which no reader can bring back. Drawn from its own seeded generator, so the other
+    renderings of the document stay byte-identical.
+    """
+    rng = random.Random(f"{doc_id}:ocr-scan")
+    return ScanStyle(
+        dpi=300,
+        skew=round(rng.uniform(-0.5, 0.5), 2),
+        blur=round(rng.uniform(0.15, 0.35), 2),
+        noise=round(rng.uniform(1.0, 3.0), 1),
+        light=round(rng.uniform(0.0, 0.1), 2),
+        paper=rng.randint(244, 252),
+        seed=rng.randrange(1 << 30),
+    )
+
+
 def ocr_page(image: Image.Image, psm: int) -> str:
     """Tesseract's plain text of one page image, Indonesian model; one thread keeps it deterministic."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
