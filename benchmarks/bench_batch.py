@@ -72,9 +72,10 @@ def run(label: str, files: dict[Path, int], workers: int) -> Run:
     """One batch into a throw-away folder; the figures of the batch."""
     peaks: list[int] = []
     with tempfile.TemporaryDirectory(prefix="sopbaku-bench-") as out, parallel.open_runner(workers) as runner:
+        load = partial(pipeline.extract, settings=parallel.fitted(Settings(), runner))  # as `sopbaku run` does
         start = time.perf_counter()
         summary = parallel.run_batch(
-            list(files), partial(pipeline.extract, settings=Settings()), OutputOptions(Path(out)), runner,
+            list(files), load, OutputOptions(Path(out)), runner,
             on_done=lambda outcome: peaks.append(outcome.peak_rss_kib or 0),
         )
         seconds = time.perf_counter() - start
@@ -122,9 +123,10 @@ A load above the CPU count means other work shared the machine and the figures a
 
 Worker peak RSS is the largest ``ru_maxrss`` of the processes that ran a file
 (each file runs in its own process forked from a server that has the pipeline
-loaded, so it counts the pages shared with that server too). The scan reader
-also reads the pages of one file in parallel (one tesseract per page, as many
-as CPUs), so with 1 worker a multi-page scan already uses more than one CPU.
+loaded, so it counts the pages shared with that server too). As in `sopbaku run`,
+a file reads its pages on its share of the CPUs (CPUs / workers): with 1 worker
+on this machine a multi-page scan already uses every CPU, so the ratio on the
+scan corpus is bounded by the single-page files and by the CPU count.
 """
     path.write_text(text, encoding="utf-8")
 

@@ -16,7 +16,9 @@ accurate and about as fast as OCR alone:
 
 A page whose words read badly is tried once more upside down: only OCR can
 tell 0 from 180 degrees, and a failed read costs less than a second pass on
-every page.
+every page. Likewise only the Waktu cells that read as no duration are read
+a second time, all of a page's in one small tesseract call
+(:mod:`scan_reread`).
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ from sopbaku.ingest import guards, textutil
 from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Table, TextLine
 from sopbaku.ingest.scan_clean import IDENTITY, Affine, CleanPage, clean_page, map_box
 from sopbaku.ingest.scan_grid import Grid, find_grids, rule_mask
+from sopbaku.ingest.scan_reread import reread
 from sopbaku.ingest.scan_symbols import find_arrows, find_symbols, symbol_mask
 from sopbaku.raw import Provenance, RawNote, RawSop
-from sopbaku.tesseract import Word, image_to_data
+from sopbaku.tesseract import Word, image_to_data, languages
 
 #: Words of flowchart headers: a garbled header cell is restored from them when that makes it a header.
 HEADER_VOCABULARY = ("no", "nomor", "uraian", "kegiatan", "prosedur", "aktivitas", "pelaksana", "mutu", "baku",
@@ -76,6 +79,17 @@ SYMBOL_MARGIN = 0.3
 NOTABLE_SKEW = 3.0
 #: Gap between two words of one tesseract line that splits it into two text lines, in text heights.
 LINE_SPLIT_GAP = 3.0
+#: Longest text of a Waktu cell read again when it is no duration: a garbled "900" is short, "Sesuai kebutuhan" not.
+REREAD_MAX_CHARS = 10
+#: How the second look at a Waktu cell reads a bare number: tesseract's English model, digits only, a strong
+#: unsharp mask: it reads small blurred serif numbers ("900", "20") that the Indonesian model, even limited to
+#: digits, reads as words or not at all. The page's language serves where English data is not installed.
+BARE_LANG = "eng"
+BARE_CHARACTERS = "0123456789-"
+BARE_SHARPEN = 1.5
+#: How it reads a count with its unit ("Sman" for "5 menit"): the page's language, digits and unit letters.
+DURATION_SHARPEN = 1.0
+DURATION_CHARACTERS = "0123456789-.,/" + "".join(sorted({ch for u in textutil.WAKTU_UNITS for ch in u + u.upper()}))
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,7 @@ class ScanPage(Page):
     rotation: int = 0  # quarter turns applied, degrees clockwise
     skew: float = 0.0  # degrees turned back to straighten the page
     confidence: float | None = None  # mean word confidence, None when no word was read
+    rereads: int = 0  # Waktu cells read a second time, digits and unit letters only (each costs OCR time)
 
 
 def ocr_page(image: np.ndarray, number: int, settings: ScanSettings | None = None) -> ScanPage:
@@ -170,14 +185,16 @@ def _read(clean: CleanPage, number: int, settings: ScanSettings) -> ScanPage:
     arrows, arrow_pixels = find_arrows(clean.ink, rules, found, grids, clean.unit)
     drawn = cv2.bitwise_or(cv2.bitwise_or(rules, arrow_pixels), symbol_mask(found, shape, SYMBOL_MARGIN * clean.unit))
     text = cv2.bitwise_and(clean.ink, cv2.bitwise_not(cv2.dilate(drawn, np.ones((3, 3), np.uint8))))
-    words = _ocr(_ocr_image(clean.gray, text), clean.unit, settings)
+    ocr_image = _ocr_image(clean.gray, text)
+    words = _ocr(ocr_image, clean.unit, settings)
     words = [w for w in words if _has_ink(text, w)]
     words = _label_arrows(words, arrows, clean.unit)
     blocks = _blocks(words, grids, clean.unit)
+    rereads = _reread_durations([b for b in blocks if isinstance(b, Table)], ocr_image, text, clean.unit, settings)
     confidence = float(np.mean([w.conf for w in words])) if words else None
     h, w = shape
     return ScanPage(number, float(w), float(h), blocks, [f.symbol for f in found], arrows, "ocr",
-                    clean.to_source, clean.rotation, clean.skew, confidence)
+                    clean.to_source, clean.rotation, clean.skew, confidence, rereads)
 
 
 def _ocr(image: np.ndarray, unit: float, settings: ScanSettings) -> list[Word]:
@@ -368,6 +385,57 @@ def _restore_durations(cells: list[Cell]) -> None:
         restored = f"{count}{match['gap']}{word}"
         if textutil.is_duration(restored):
             cell.text = restored
+
+
+def _reread_durations(tables: list[Table], image: np.ndarray, text: np.ndarray, unit: float,
+                      settings: ScanSettings) -> int:
+    """Waktu cells that still read as no duration read once more, digits and unit letters only; how many were.
+
+    Under "Waktu (menit)" a bare "900" alone in its cell is now and then read
+    as a word ("Ku", "Lu") though its crop is clean: the page pass weighs
+    the language's words, which the digits resemble. A short cell (or an
+    empty one with ink) in a Waktu column that is no duration after
+    :func:`_restore_durations` is read again (:mod:`scan_reread`, one
+    tesseract call for all of a page's such cells); the second reading is
+    taken only when it is a duration, a bare number only where a bare number
+    is one (the header names the unit, or the column is of counts).
+    """
+    todo: list[tuple[Cell, bool]] = []
+    for table in tables:
+        durations, bare = _duration_columns(table.cells), _bare_columns(table.cells)
+        for cell in table.cells:
+            cell_text = cell.text.strip()
+            if cell.col not in durations or cell.col_span != 1 or len(cell_text) > REREAD_MAX_CHARS \
+                    or textutil.header_word(cell_text) is not None \
+                    or textutil.is_duration(cell_text, bare_ok=cell.col in bare):
+                continue
+            if cell_text or _box_has_ink(text, cell.bbox, unit):
+                todo.append((cell, cell.col in bare))
+    bare_lang = BARE_LANG if BARE_LANG in languages() else settings.lang
+    for bare_ok, look in ((True, (BARE_CHARACTERS, bare_lang, BARE_SHARPEN)),
+                          (False, (DURATION_CHARACTERS, settings.lang, DURATION_SHARPEN))):
+        cells = [cell for cell, bare in todo if bare == bare_ok]
+        if not cells:
+            continue
+        for cell, reading in zip(cells, reread(image, [c.bbox for c in cells], unit, *look, settings.timeout),
+                                 strict=True):
+            second = " ".join(reading.text.split())
+            if second and textutil.is_duration(second, bare_ok=bare_ok):
+                cell.text, cell.confidence = second, reading.confidence
+    return len(todo)
+
+
+def _bare_columns(cells: list[Cell]) -> set[int]:
+    """Grid columns where a bare number is a duration: under a Waktu header naming the unit, or of counts."""
+    named = {col for c in cells if c.row < HEADER_ROWS and textutil.waktu_unit(c.text) is not None
+             for col in range(c.col, c.col + c.col_span)}
+    return named | _count_columns(cells)
+
+
+def _box_has_ink(text: np.ndarray, box: BBox, unit: float) -> bool:
+    """Whether a cell's box holds at least a character's worth of text ink (a cell OCR read nothing in)."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    return int(np.count_nonzero(text[max(y0, 0):y1, max(x0, 0):x1])) >= unit * unit / 2
 
 
 def _count_columns(cells: list[Cell]) -> set[int]:

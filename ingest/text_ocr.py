@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -49,7 +49,7 @@ from sopbaku.raw import Provenance, RawNote, RawRow, RawSegment, RawSop
 #: Words of the table header that are not role labels (Permenpan RB 35/2012 layout).
 _HEADER_WORDS = frozenset({
     "no", "aktifitas", "aktivitas", "kegiatan", "uraian", "prosedur", "pelaksana", "mutu", "baku",
-    "persyaratan", "kelengkapan", "waktu", "output", "ket", "keterangan",
+    "persyaratan", "kelengkapan", "peralatan", "perlengkapan", "waktu", "output", "ket", "keterangan",
 })
 #: Header words distinctive enough to recognise a header line.
 _HEADER_ANCHORS = frozenset({
@@ -71,19 +71,20 @@ _TAILS = frozenset({
     "pelaporan", "evapor", "pemerintahan", "trantib", "pmd", "monitoring", "sakip", "dan", "daerah", "camat",
     "bidang", "program", "umpeg", "pelayanan", "kesejahteraan", "sosial", "ketentraman", "ketertiban",
     "pembangunan", "pemberdayaan", "masyarakat", "tim", "teknis", "kabupaten", "bagian", "subbag",
-    "sekretariat", "kesos", "ekbang", "tata", "usaha", "kasi",
+    "sekretariat", "kesos", "ekbang", "tata", "usaha", "kasi", "dinas", "badan", "loket",
 })
 _ROLE_WORDS = _OPEN_HEADS | _CLOSED_HEADS | _TAILS
 #: Qualifiers that usually go with a head word: breaks ties when two open labels could take one.
 _AFFINITY = {
     "kasubag": {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg"},
-    "sekretaris": {"kecamatan", "camat", "desa", "daerah", "kelurahan"},
-    "kepala": {"seksi", "desa", "bidang", "bagian", "subbag"},
+    "sekretaris": {"kecamatan", "camat", "desa", "daerah", "kelurahan", "dinas", "badan"},
+    "kepala": {"seksi", "desa", "bidang", "bagian", "subbag", "dinas", "badan"},
     "kasi": {"pemerintahan", "trantib", "pmd", "pelayanan", "kesos", "ekbang", "pembangunan"},
     "tim": {"monitoring", "sakip", "teknis"},
     "kasubbag": {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg"},
     "anggota": {"tim"},
     "staf": {"umum", "teknis", "pelaksana"},
+    "petugas": {"pelayanan", "loket"},
 }
 _UNITS = frozenset({"detik", "dtk", "menit", "mnt", "jam", "hari", "hr", "minggu", "mgg", "bulan", "bln"})
 #: Short tokens that are real words in SOP cells, not symbol debris.
@@ -97,6 +98,10 @@ _LIST_ITEM = re.compile(r"\d{1,2}[.)]$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:-\d+)?")
 #: What OCR prints for a lone digit next to a unit word ("S menit" is 5 menit).
 _DIGIT_LOOKALIKE = re.compile(r"[SsOolIB]")
+#: A header token that can be part of a role label: letters, with the marks labels use ("Kasubag/Kasi",
+#: "Sekr.", "(Kasi)", a mark OCR put inside a word: "Ketiam‘atan"); OCR of symbols drawn under the header
+#: gives loose quotes, digits and dashes ("see“", "23", "—").
+_HEADER_TOKEN = re.compile(r"[(]?[^\W\d_]+(?:[./&'‘’-][^\W\d_]+)*[.,:;)/&-]*")
 _INNER_SUFFIX = re.compile(r"(?<=[a-z])-(an|kan|nya)\b")
 #: A table header never runs longer than this many lines.
 MAX_HEADER_LINES = 8
@@ -108,6 +113,8 @@ PAGE_GAP = 2
 SIGNATURE_LOOKAHEAD = 6
 #: How many lines below a lone number its unit word may sit ("30" / "Menit").
 UNIT_REACH = 3
+#: Most stray one-character tokens OCR prints between a step number and its kegiatan.
+STEP_NO_NOISE = 1
 
 
 def _bare(token: str) -> str:
@@ -189,19 +196,34 @@ class _Table:
 
 
 def _step_number(tokens: Sequence[str]) -> int | None:
-    """The step number a line starts with ("4.", "12 |", "8,"), or None."""
+    """The step number a line starts with ("4.", "12 |", "8,", "4 1 Menandatangani"), or None.
+
+    Between the number and the kegiatan OCR may print a stray mark or digit
+    read from the No column's ruling ("4 1 Menandatangani"); up to
+    ``STEP_NO_NOISE`` such short tokens are skipped when a capitalised word
+    follows them.
+    """
     if len(tokens) < 2 or not _STEP_NO.fullmatch(tokens[0]):
         return None
     follower = tokens[1]
     if tokens[0][-1] in ".," or follower == "|" or follower[:1].isupper():
         return int(_STEP_NO.match(tokens[0]).group(1))
+    noise = list(takewhile(lambda t: len(t) == 1 and (t.isdigit() or _is_debris(t)), tokens[1:1 + STEP_NO_NOISE]))
+    rest = tokens[1 + len(noise):]
+    if noise and rest and _titlecase(rest[0]) and len(rest[0]) >= 3:
+        return int(_STEP_NO.match(tokens[0]).group(1))
     return None
 
 
 def _is_header_start(tokens: Sequence[str]) -> bool:
-    """A line that opens a table header: column words (Pelaksana, Mutu Baku, Aktifitas) and role names."""
-    if (_step_number(tokens) is not None or _is_prose(tokens) or textutil.is_title_line(" ".join(tokens))
-            or _LIST_ITEM.match(tokens[0])):
+    """A line that opens a table header: column words (Pelaksana, Mutu Baku, Aktifitas) and role names.
+
+    An identity-page line ("Nama SOP Pelayanan Surat Keterangan ...") is never one, whatever column
+    words its value holds: taken for a header, the next SOP's identity page became a page of this table.
+    """
+    text = " ".join(tokens)
+    if (_step_number(tokens) is not None or _is_prose(tokens) or textutil.is_title_line(text)
+            or _LIST_ITEM.match(tokens[0]) or text_identity.is_identity_line(text)):
         return False
     words = [t for t in tokens if _is_header_word(t)]
     anchors = sum(_bare(t) in _HEADER_ANCHORS or _fuzzy_in(_bare(t), _HEADER_ANCHORS) for t in words)
@@ -349,13 +371,16 @@ def _header_roles_tokens(header: list[_Line]) -> list[list[str]]:
     drop: set[tuple[int, int]] = set()
     for li, tokens in enumerate(lines):
         for ti, token in enumerate(tokens):
-            if _is_header_word(token):
+            if _is_header_word(token) or _bare(token) in _UNITS:  # "Waktu (menit)"
                 drop.add((li, ti))
     _drop_split_header_words(lines, drop)
+    # "Kelengkapan dan Peralatan": a "dan" between two column words belongs to the column title.
+    drop.update((li, ti) for li, tokens in enumerate(lines) for ti in range(1, len(tokens) - 1)
+                if _bare(tokens[ti]) == "dan" and {(li, ti - 1), (li, ti + 1)} <= drop)
     out: list[list[str]] = []
     for li, tokens in enumerate(lines):
         kept = [t for ti, t in enumerate(tokens) if (li, ti) not in drop]
-        out.append([t for t in kept if not (len(t) <= 2 and not t[:1].isupper()) and any(c.isalpha() for c in t)])
+        out.append([t for t in kept if not (len(t) <= 2 and not t[:1].isupper()) and _HEADER_TOKEN.fullmatch(t)])
     return out
 
 
@@ -392,8 +417,16 @@ def _role_labels(header: list[_Line]) -> list[str]:
             grown = [(score + gain, placed) for score, columns in beam
                      for gain, placed in _placements(columns, tokens, index)]
             beam = sorted(grown, key=lambda item: -item[0])[:HEADER_BEAM]
-    columns = beam[0][1]
-    return [c.label for c in columns if any(len(_bare(w)) > 2 for w in c.words)]
+    return [c.label for c in beam[0][1] if any(map(_is_label_word, c.words))]
+
+
+def _is_label_word(word: str) -> bool:
+    """A word that can make a role label: a role word, an acronym ("PPK"), or a word longer than symbol scraps.
+
+    OCR of flowchart symbols under the header gives short mixed-case scraps ("Te Nee Pu") that are no label.
+    """
+    key = _bare(word)
+    return bool(_role_class(word)) or len(key) > 3 or (len(key) > 2 and word.isupper())
 
 
 def _role_class(token: str) -> str:
@@ -608,22 +641,37 @@ def _is_debris_line(line: _Line) -> bool:
 
 #: How much a line must look like a row start to be one without a printed step number.
 UNNUMBERED_START = 3
+#: Words a line without a step number needs to start a row (symbol debris has fewer).
+START_WORDS = 2
+#: An Indonesian active verb (meN- prefix) opening a line: "Memeriksa", "Menyusun", "Mengarsipkan".
+_ACTIVE_VERB = re.compile(r"Me(?:ng|ny|m|n)?[a-z]{4,}$")
 
 
 def _start_score(body: list[tuple[int, _Line]], at: int) -> int:
     """How much a line without a step number looks like the first line of a row.
 
     Cells start with a capital and continuation lines seldom do; a row start
-    follows a blank line or carries the row's duration (cells are
-    top-aligned), often opens a page, and never continues a word hyphenated
-    on the line above.
+    carries words (OCR of flowchart symbols gives short or all-caps scraps
+    like "Pee RA" or "PESAN"), follows a blank line or carries the row's
+    duration (cells are top-aligned), often opens a page, and never
+    continues a word hyphenated on the line above. A Kegiatan cell opens
+    with an active verb, in Indonesian a meN- word ("Menandatangani",
+    "Memeriksa"), which a continuation line rarely starts with capitalised.
     """
     line = body[at][1]
     tokens = [t for t in line.tokens if t != "|" and not _is_debris(t)]
-    if not tokens or not _titlecase(tokens[0]) or (at and body[at - 1][1].text.endswith("-")):
+    if (not tokens or not _titlecase(tokens[0]) or (at and body[at - 1][1].text.endswith("-"))
+            or sum(map(_is_word, tokens)) < START_WORDS):
         return 0
     duration = any(_is_number(a, lookalike=True) and _is_unit(b) for a, b in pairwise(tokens))
-    return 1 + 2 * (line.gap > 0) + 2 * duration + (at > 0 and body[at - 1][0] != body[at][0])
+    verb = _ACTIVE_VERB.match(tokens[0]) is not None
+    return 1 + 2 * (line.gap > 0) + 2 * duration + 2 * verb + (at > 0 and body[at - 1][0] != body[at][0])
+
+
+def _is_word(token: str) -> bool:
+    """A word of running text: letters, mostly lower case, at least three of them."""
+    letters = token.strip(".,:;()'‘’")
+    return len(letters) >= 3 and letters.isalpha() and not letters.isupper()
 
 
 def _place_strays(table: _Table, rows: list[_RowDraft]) -> None:

@@ -56,7 +56,10 @@ def number_steps(printed: list[str]) -> list[Numbered]:
     out: list[Numbered] = []
     for i, (text, value) in enumerate(zip(printed, values, strict=True)):
         expected = out[-1].no + 1 if out else 1
-        following = values[i + 1] if i + 1 < len(values) else None
+        # The next printed number, and how many rows on it sits: rows whose number OCR lost in between
+        # must not make this one look like the last (a jump over a lost row is kept, not "misread").
+        ahead = next(((j - i, v) for j, v in enumerate(values[i + 1:], start=i + 1) if v is not None), None)
+        fits_ahead = ahead[1] == expected + ahead[0] if ahead else i > 0
         if value is None:
             out.append(Numbered(expected, "step-number-missing",
                                 f"Step number missing; {expected} taken from the sequence."))
@@ -64,7 +67,7 @@ def number_steps(printed: list[str]) -> list[Numbered]:
             clean = bool(_PRINTED_NO.match(text)) and not text.strip().endswith(",")
             out.append(Numbered(value, None if clean else "step-number-misread",
                                 None if clean else f"Step number printed as '{text.strip()}'; read as {value}."))
-        elif following == expected + 1 or (following is None and i > 0):
+        elif fits_ahead:
             out.append(Numbered(expected, "step-number-misread",
                                 f"Step number printed as '{text.strip()}'; read as {expected} from the sequence."))
         else:

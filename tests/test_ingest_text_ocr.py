@@ -225,3 +225,66 @@ def test_a_numbered_identity_list_line_full_of_role_words_does_not_open_a_table(
     assert len(sops) == 1 and len(sops[0].rows) == 2
     assert sops[0].segments[0].role_labels[:2] == ["Camat", "Staf"]
     assert sops[0].identity["dasar_hukum"].startswith("1) Peraturan Bupati Siak")
+
+
+# --------------------------------------------------------------------------- rows OCR lost their numbers on
+
+SYNTHETIC = CORPUS / "synthetic"
+
+
+def test_a_step_number_followed_by_a_stray_mark_still_starts_a_row():
+    assert text_ocr._step_number(["4", "1", "Menandatangani", "Rencana"]) == 4
+    assert text_ocr._step_number(["12", "I", "Mengunggah", "surat"]) == 12
+    assert text_ocr._step_number(["30", "menit"]) is None  # a duration wrapped to the line start
+    assert text_ocr._step_number(["2", "1", "menit"]) is None
+
+
+def test_symbol_scraps_never_start_a_row_where_a_number_was_lost():
+    lines = ["No Kegiatan Camat Staf Persyaratan/Kelengkapan Waktu Output Keterangan",
+             "Memberikan arahan penyusunan Rencana Surat edaran 15 menit | Disposisi",
+             "Pee RA", "PESAN Bl",
+             "3 Memeriksa konsep Rencana Draf Rencana 30 menit | Konsep Rencana"]
+    rows = text_ocr.parse(lines)[0].rows
+    assert [row.no for row in rows] == ["", "3"]
+    assert rows[0].waktu == "15 menit" and rows[1].kegiatan.startswith("Memeriksa")
+
+
+@pytest.mark.parametrize(("name", "found"), [("synth_s7_03_ocr", (3, 4, 5)), ("synth_s7_04_ocr", (1, 3, 4, 5))])
+def test_rows_whose_number_ocr_lost_are_still_found_in_a_synthetic_dump(name, found):
+    """The dumps lose some rows to garbled OCR entirely; every row whose text survived comes back, once."""
+    path = SYNTHETIC / f"{name}.txt"
+    rows = text_ocr.parse(path.read_text(encoding="utf-8").split("\n"))[0].rows
+    steps = {s["no"]: s["kegiatan"] for s in _gold(path)[0]["steps"]}
+    assert len(rows) == len(found)
+    for row, no in zip(rows, found, strict=True):
+        assert _similarity(row.kegiatan, steps[no]) >= 0.75, (no, row.kegiatan)
+
+
+def test_header_words_units_and_symbol_scraps_stay_out_of_the_role_labels():
+    lines = ["No Kegiatan Sekretaris Operator Petugas Kelengkapan dan Peralatan Waktu Output Keterangan",
+             "Dinas Pelayanan (menit)",
+             "Te Nee Pu see“ 23",
+             "1 | Menerima permohonan izin Formulir 10 Berkas",
+             "2 | Menandatangani izin Berkas 15 Izin"]
+    sops = text_ocr.parse(lines)
+    assert sops[0].segments[0].role_labels == ["Sekretaris Dinas", "Operator", "Petugas Pelayanan"]
+    assert [row.no for row in sops[0].rows] == ["1", "2"]
+
+
+def test_the_next_sops_identity_page_is_not_read_as_a_page_of_this_table():
+    lines = ["SOP Penyusunan Rencana Kerja",
+             "No Kegiatan Camat Staf Persyaratan/Kelengkapan Waktu Output Keterangan",
+             "1 | Menyusun konsep Rencana Kerja Data 60 menit | Konsep",
+             "2 | Menandatangani Rencana Kerja Konsep 15 menit | Rencana Kerja",
+             "", "", "",
+             "Nomor SOP 061/98/2024",
+             "Nama SOP Pelayanan Surat Keterangan Tidak Mampu",
+             "1) Minimal berpendidikan SLTA atau sederajat",
+             "", "",
+             "SOP Pelayanan Surat Keterangan Tidak Mampu",
+             "No Kegiatan Camat Staf Persyaratan/Kelengkapan Waktu Output Keterangan",
+             "1 | Menerima permohonan Formulir 10 menit | Berkas"]
+    sops = text_ocr.parse(lines)
+    assert [len(sop.rows) for sop in sops] == [2, 1]
+    assert [len(sop.segments) for sop in sops] == [1, 1]
+    assert "Surat Keterangan Tidak Mampu" in (sops[1].identity.get("nama") or "")

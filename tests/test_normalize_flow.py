@@ -117,3 +117,10 @@ def test_an_ocr_misspelled_return_verb_still_names_the_role():
     assert returned_to_phrase("Bila setuju diparaf, jika tidak dikombalikan kepada Fungsional Umum untuk diperbaiki") \
         == "Fungsional Umum"
     assert returned_to_phrase("jika tidak dikerjakan kepada Camat") is None
+
+
+def test_a_number_after_a_lost_row_is_kept_when_an_unnumbered_row_follows():
+    out = number_steps(["1", "2", "3", "5", "", "7"])
+    assert [n.no for n in out] == [1, 2, 3, 5, 6, 7]
+    assert out[3].problem == "step-number-out-of-order" and out[4].problem == "step-number-missing"
+    assert [n.no for n in number_steps(["3", "", ""])] == [3, 4, 5]

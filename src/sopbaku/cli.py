@@ -11,14 +11,13 @@ beyond parsing options and printing: the batch loop lives in
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -173,7 +172,7 @@ def run(
         raise typer.Exit(ExitCode.input_file)
     options = batch.OutputOptions(out, template=template, pdf=pdf)
     with _reported(None), parallel.open_runner(workers, scheduler) as runner:
-        settings = _fitted(settings, runner, timeout, local=scheduler is None)
+        settings = parallel.fitted(settings, runner, timeout, local=scheduler is None)
         summary = _run_with_progress(files, partial(pipeline.extract, settings=settings), options, runner, timeout,
                                      log_json, settings.limits)
     _print_summary(summary, out)
@@ -368,7 +367,7 @@ def watch(
     signal.signal(signal.SIGINT, stop_softly)
     try:
         with _reported(inbox), parallel.open_runner(workers, scheduler) as runner:
-            settings = _fitted(settings, runner, timeout, local=scheduler is None)
+            settings = parallel.fitted(settings, runner, timeout, local=scheduler is None)
             hot_folder.check_folders(inbox, out)
             options = batch.OutputOptions(batch.prepare_out_dir(out), template=template, pdf=pdf)
             watcher = hot_folder.Watcher(config, partial(pipeline.extract, settings=settings), options, runner,
@@ -435,14 +434,6 @@ def _settings(hours_per_day: float | None, effective_day: bool, roles: Path | No
     if not 0 < hours <= 24:
         raise typer.BadParameter(f"{hours:g} is not a number of hours in a day", param_hint="--hours-per-day")
     return Settings(conventions=Conventions(hours_per_day=hours), roles=RoleSettings(extra_registry=roles))
-
-
-def _fitted(settings: Settings, runner: parallel.Runner, timeout: float, local: bool) -> Settings:
-    """``settings`` whose limits match the batch: ``--timeout`` is the per-file limit (an OCR process dies by
-    then too), and a file reads its pages on its share of the CPUs, so N files at once do not oversubscribe."""
-    cpus = max(1, (os.cpu_count() or 1) // runner.slots) if local else 1
-    limits = replace(settings.limits, per_file_seconds=timeout, cpus_per_file=cpus)
-    return replace(settings, limits=limits)
 
 
 @contextmanager

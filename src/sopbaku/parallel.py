@@ -40,7 +40,7 @@ from pathlib import Path
 from pathvalidate import sanitize_filename
 
 from sopbaku.batch import BatchSummary, FileResult, Loader, OutputOptions, process_file
-from sopbaku.config import LimitSettings
+from sopbaku.config import LimitSettings, Settings
 from sopbaku.errors import ConfigError, ExitCode, MissingDependencyError
 from sopbaku.ingest import guards
 
@@ -223,6 +223,14 @@ def open_runner(workers: int | None = None, scheduler: str | None = None) -> Ite
         yield Runner(client.get_executor(pure=False), slots, remote=True)
     finally:
         client.close()
+
+
+def fitted(settings: Settings, runner: Runner, timeout: float = DEFAULT_TIMEOUT, local: bool = True) -> Settings:
+    """``settings`` whose limits match the batch: ``timeout`` becomes the per-file limit (an OCR process dies
+    by then too), and each file reads its pages on its share of the CPUs, so that N files at once do not
+    oversubscribe the machine (on a Dask cluster, one thread per file)."""
+    cpus = max(1, (os.cpu_count() or 1) // runner.slots) if local else 1
+    return replace(settings, limits=replace(settings.limits, per_file_seconds=timeout, cpus_per_file=cpus))
 
 
 def run_batch(

@@ -98,17 +98,22 @@ def check(lang: str) -> None:
 
 
 def image_to_data(image: np.ndarray, lang: str = "ind+eng", psm: int = 6, dpi: int | None = None,
-                  timeout: float = 120.0) -> list[Word]:
+                  timeout: float = 120.0, whitelist: str = "") -> list[Word]:
     """The words tesseract reads in a greyscale ``uint8`` image, empty words dropped.
 
     One call is one tesseract process over the whole image: start-up and
     loading the language models cost a large share of a page's time, so
-    callers OCR a page once rather than cell by cell.
+    callers OCR a page once rather than cell by cell. ``whitelist``, when
+    given, is every character tesseract may output (``tessedit_char_whitelist``,
+    honoured by the LSTM engine since 4.1): a second look at cells known to
+    hold, say, only durations cannot then read "900" as "Ku".
     """
     check(lang)
     cmd = [executable(), "stdin", "stdout", "-l", lang, "--psm", str(psm)]
     if dpi:
         cmd += ["--dpi", str(dpi)]
+    if whitelist:
+        cmd += ["-c", f"tessedit_char_whitelist={whitelist}"]
     out = _run([*cmd, "tsv"], timeout=timeout, stdin=pgm(image))
     return parse_tsv(out.decode("utf-8", "replace"))
 
