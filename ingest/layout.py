@@ -16,12 +16,25 @@ for DOCX (which has no pages) a virtual page whose units are EMU/12700 (points).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from sopbaku.raw import MarkKind, Shape
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+W = TypeVar("W")
+
+
+def split_at_gaps(line: list[W], gap: float, left: Callable[[W], float], right: Callable[[W], float]) -> list[list[W]]:
+    """The words of one line (left to right) in runs, a run ending where the next word starts more than ``gap``
+    after it: two blocks of text side by side on a page (a signature beside a footer) stay two lines."""
+    runs = [[line[0]]]
+    for word in line[1:]:
+        if left(word) - right(runs[-1][-1]) > gap:
+            runs.append([])
+        runs[-1].append(word)
+    return runs
 
 
 @dataclass

@@ -39,7 +39,7 @@ import cv2
 import numpy as np
 from pdfplumber.utils.text import WordExtractor
 
-from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Symbol, Table, TextLine
+from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Symbol, Table, TextLine, split_at_gaps
 from sopbaku.raw import Shape
 
 Point = tuple[float, float]
@@ -648,16 +648,8 @@ def _centre(w: Word) -> Point:
 
 def _text_lines(words: list[Word], h: float) -> list[TextLine]:
     """Lines of free text; a wide gap splits a line (a signature block beside a footer)."""
-    out = []
-    for line in _lines_of(words, h):
-        run = [line[0]]
-        for w in line[1:]:
-            if w["x0"] - run[-1]["x1"] > 3 * h:
-                out.append(_text_line(run))
-                run = []
-            run.append(w)
-        out.append(_text_line(run))
-    return out
+    return [_text_line(run) for line in _lines_of(words, h)
+            for run in split_at_gaps(line, 3 * h, lambda w: w["x0"], lambda w: w["x1"])]
 
 
 def _text_line(words: list[Word]) -> TextLine:

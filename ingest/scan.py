@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from sopbaku.ingest import guards, textutil
-from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Table, TextLine
+from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Table, TextLine, split_at_gaps
 from sopbaku.ingest.scan_clean import IDENTITY, Affine, CleanPage, clean_page, map_box
 from sopbaku.ingest.scan_grid import Grid, find_grids, rule_mask
 from sopbaku.ingest.scan_reread import reread
@@ -521,16 +521,8 @@ def _lines(words: list[Word]) -> list[list[Word]]:
 
 def _text_lines(words: list[Word], unit: float) -> list[TextLine]:
     """Lines of the words outside every table, a line split where a wide gap parts two columns of text."""
-    out = []
-    for line in _lines(words):
-        run = [line[0]]
-        for word in line[1:]:
-            if word.left - run[-1].right > LINE_SPLIT_GAP * unit:
-                out.append(_text_line(run))
-                run = []
-            run.append(word)
-        out.append(_text_line(run))
-    return out
+    return [_text_line(run) for line in _lines(words)
+            for run in split_at_gaps(line, LINE_SPLIT_GAP * unit, lambda w: w.left, lambda w: w.right)]
 
 
 def _text_line(words: list[Word]) -> TextLine:
