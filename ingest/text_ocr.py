@@ -26,7 +26,7 @@ table guarantees:
 
 Headers are rebuilt the same way: the known column vocabulary (No, Aktifitas,
 Mutu Baku, Waktu, ...) is dropped and the rest is assembled into role labels
-from the interleaved header lines (:func:`_role_labels`). The identity page
+from the interleaved header lines (:mod:`text_ocr_header`). The identity page
 and the signer block are read by :mod:`text_identity`. Labels, durations and
 step numbers stay as printed for ``sopbaku.normalize``.
 """
@@ -39,70 +39,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise, takewhile
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
 from sopbaku.ingest import text_identity, textutil
+from sopbaku.ingest import text_ocr_header as header_labels
+from sopbaku.ingest import text_ocr_vocab as vocab
 from sopbaku.raw import Provenance, RawNote, RawRow, RawSegment, RawSop
 
-# --------------------------------------------------------------------------- vocabulary
-
-#: Words of the table header that are not role labels (Permenpan RB 35/2012 layout).
-_HEADER_WORDS = frozenset({
-    "no", "aktifitas", "aktivitas", "kegiatan", "uraian", "prosedur", "pelaksana", "mutu", "baku",
-    "persyaratan", "kelengkapan", "peralatan", "perlengkapan", "waktu", "output", "ket", "keterangan",
-})
-#: Header words distinctive enough to recognise a header line.
-_HEADER_ANCHORS = frozenset({
-    "aktifitas", "aktivitas", "pelaksana", "persyaratan", "kelengkapan", "output", "keterangan", "mutu", "baku",
-})
-#: Role words that start a label and want a qualifier ("Kasubag" ... "Umum").
-_OPEN_HEADS = frozenset({
-    "kasubag", "kasubbag", "kasub", "kabag", "kasi", "kasie", "kepala", "sekretaris", "anggota", "ketua",
-    "pengadministrasi", "fungsional", "pengelola", "kaur", "kabid", "wakil", "bendahara", "pejabat",
-})
-#: Role words that are a label on their own ("Camat", "Staf").
-_CLOSED_HEADS = frozenset({
-    "staf", "staff", "camat", "lurah", "kades", "bupati", "sekda", "tim", "pemohon", "masyarakat",
-    "sekcam", "jfu", "operator", "petugas", "pimpinan", "walikota", "gubernur", "admin", "sekdes",
-})
-#: Words that continue a role label begun on an earlier header line.
-_TAILS = frozenset({
-    "umum", "kepegawaian", "perencanaan", "keuangan", "kecamatan", "kelurahan", "desa", "seksi", "evaluasi",
-    "pelaporan", "evapor", "pemerintahan", "trantib", "pmd", "monitoring", "sakip", "dan", "daerah", "camat",
-    "bidang", "program", "umpeg", "pelayanan", "kesejahteraan", "sosial", "ketentraman", "ketertiban",
-    "pembangunan", "pemberdayaan", "masyarakat", "tim", "teknis", "kabupaten", "bagian", "subbag",
-    "sekretariat", "kesos", "ekbang", "tata", "usaha", "kasi", "dinas", "badan", "loket",
-})
-_ROLE_WORDS = _OPEN_HEADS | _CLOSED_HEADS | _TAILS
-#: Qualifiers that usually go with a head word: breaks ties when two open labels could take one.
-_AFFINITY = {
-    "kasubag": {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg"},
-    "sekretaris": {"kecamatan", "camat", "desa", "daerah", "kelurahan", "dinas", "badan"},
-    "kepala": {"seksi", "desa", "bidang", "bagian", "subbag", "dinas", "badan"},
-    "kasi": {"pemerintahan", "trantib", "pmd", "pelayanan", "kesos", "ekbang", "pembangunan"},
-    "tim": {"monitoring", "sakip", "teknis"},
-    "kasubbag": {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg"},
-    "anggota": {"tim"},
-    "staf": {"umum", "teknis", "pelaksana"},
-    "petugas": {"pelayanan", "loket"},
-}
-_UNITS = frozenset({"detik", "dtk", "menit", "mnt", "jam", "hari", "hr", "minggu", "mgg", "bulan", "bln"})
-#: Short tokens that are real words in SOP cells, not symbol debris.
-#: Word endings OCR puts on the next line without a hyphen ("menandatanga" / "ni").
-_SUFFIX_FRAGMENTS = frozenset({"ni", "nya", "kan"})
-_SHORT_WORDS = frozenset({"yg", "di", "ke", "dg", "dr", "ya", "&", "sd", "pd", "no", "tu", "dll", "an", "/"}
-                         | _SUFFIX_FRAGMENTS)
-_STEP_NO = re.compile(r"(\d{1,3})[.,]?")
-#: A numbered list item ("3)", "2."): identity-page lists, never a header line, whatever role words follow.
-_LIST_ITEM = re.compile(r"\d{1,2}[.)]$")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:-\d+)?")
-#: What OCR prints for a lone digit next to a unit word ("S menit" is 5 menit).
-_DIGIT_LOOKALIKE = re.compile(r"[SsOolIB]")
-#: A header token that can be part of a role label: letters, with the marks labels use ("Kasubag/Kasi",
-#: "Sekr.", "(Kasi)", a mark OCR put inside a word: "Ketiam‘atan"); OCR of symbols drawn under the header
-#: gives loose quotes, digits and dashes ("see“", "23", "—").
-_HEADER_TOKEN = re.compile(r"[(]?[^\W\d_]+(?:[./&'‘’-][^\W\d_]+)*[.,:;)/&-]*")
-_INNER_SUFFIX = re.compile(r"(?<=[a-z])-(an|kan|nya)\b")
 #: A table header never runs longer than this many lines.
 MAX_HEADER_LINES = 8
 #: Most lines between an SOP title and its table header (a subtitle, a unit line).
@@ -116,48 +58,6 @@ UNIT_REACH = 3
 #: Most stray one-character tokens OCR prints between a step number and its kegiatan.
 STEP_NO_NOISE = 1
 
-
-def _bare(token: str) -> str:
-    """A token without surrounding punctuation, lower case: the key for vocabulary look-ups."""
-    return token.strip(".,:;/()|-'‘’").lower()
-
-
-def _fuzzy_in(key: str, words: Iterable[str]) -> bool:
-    """``key`` is one of ``words`` up to one OCR error (two in long words), same first letter."""
-    if len(key) < 3:
-        return False
-    return any(
-        len(word) >= 3 and key[0] == word[0] and abs(len(key) - len(word)) <= 1
-        and Levenshtein.distance(key, word) <= (1 if len(word) < 8 else 2)
-        for word in words
-    )
-
-
-def _is_header_word(token: str) -> bool:
-    key = _bare(token)
-    if key in _HEADER_WORDS:
-        return True
-    return key not in _ROLE_WORDS and _fuzzy_in(key, _HEADER_WORDS)
-
-
-def _is_debris(token: str) -> bool:
-    """An isolated 1-2 character token that is not a word: OCR of a flowchart symbol or a ruling.
-
-    All-caps pairs ("SE") are acronyms and digits may be a duration, so both
-    are kept here; the row reader drops a lone digit the duration did not use.
-    """
-    if token.lower() in _SHORT_WORDS:
-        return False
-    if not any(ch.isalnum() for ch in token):
-        return True
-    if len(token) > 2 or token.isdigit():
-        return False
-    return not (len(token) == 2 and token.isalpha() and token.isupper())
-
-
-def _tokens(text: str) -> list[str]:
-    """Whitespace tokens with every "|" (a ruling line) as a token of its own."""
-    return text.replace("|", " | ").split()
 
 
 # --------------------------------------------------------------------------- layout
@@ -173,7 +73,7 @@ class _Line:
 
     @property
     def tokens(self) -> list[str]:
-        return _tokens(self.text)
+        return vocab.tokens(self.text)
 
 
 @dataclass
@@ -203,15 +103,15 @@ def _step_number(tokens: Sequence[str]) -> int | None:
     ``STEP_NO_NOISE`` such short tokens are skipped when a capitalised word
     follows them.
     """
-    if len(tokens) < 2 or not _STEP_NO.fullmatch(tokens[0]):
+    if len(tokens) < 2 or not vocab.STEP_NO.fullmatch(tokens[0]):
         return None
     follower = tokens[1]
     if tokens[0][-1] in ".," or follower == "|" or follower[:1].isupper():
-        return int(_STEP_NO.match(tokens[0]).group(1))
-    noise = list(takewhile(lambda t: len(t) == 1 and (t.isdigit() or _is_debris(t)), tokens[1:1 + STEP_NO_NOISE]))
+        return int(vocab.STEP_NO.match(tokens[0]).group(1))
+    noise = list(takewhile(lambda t: len(t) == 1 and (t.isdigit() or vocab.is_debris(t)), tokens[1:1 + STEP_NO_NOISE]))
     rest = tokens[1 + len(noise):]
     if noise and rest and _titlecase(rest[0]) and len(rest[0]) >= 3:
-        return int(_STEP_NO.match(tokens[0]).group(1))
+        return int(vocab.STEP_NO.match(tokens[0]).group(1))
     return None
 
 
@@ -223,11 +123,12 @@ def _is_header_start(tokens: Sequence[str]) -> bool:
     """
     text = " ".join(tokens)
     if (_step_number(tokens) is not None or _is_prose(tokens) or textutil.is_title_line(text)
-            or _LIST_ITEM.match(tokens[0]) or text_identity.is_identity_line(text)):
+            or vocab.LIST_ITEM.match(tokens[0]) or text_identity.is_identity_line(text)):
         return False
-    words = [t for t in tokens if _is_header_word(t)]
-    anchors = sum(_bare(t) in _HEADER_ANCHORS or _fuzzy_in(_bare(t), _HEADER_ANCHORS) for t in words)
-    roles = sum(bool(_role_class(t)) for t in tokens)
+    words = [t for t in tokens if vocab.is_header_word(t)]
+    keys = [vocab.bare(t) for t in words]
+    anchors = sum(k in vocab.HEADER_ANCHORS or vocab.fuzzy_in(k, vocab.HEADER_ANCHORS) for k in keys)
+    roles = sum(bool(header_labels.role_class(t)) for t in tokens)
     return anchors >= 2 or (anchors == 1 and len(words) + roles >= 2)
 
 
@@ -326,228 +227,12 @@ def _title_index(pending: list[_Line]) -> int | None:
     return None
 
 
-# --------------------------------------------------------------------------- header
-
-
-@dataclass
-class _Column:
-    """A role column being assembled from the header lines: its words and the line of the last."""
-
-    words: list[str]
-    line: int
-    glue: list[bool] = field(default_factory=list)  # glue[k]: word k joins word k-1 without a space
-
-    @property
-    def label(self) -> str:
-        out = self.words[0]
-        for word, glued in zip(self.words[1:], self.glue[1:], strict=True):
-            out += word if glued else " " + word
-        return out
-
-    def wants_more(self) -> bool:
-        """The label so far is incomplete: an open head word, a trailing comma/slash, a fragment."""
-        last = self.words[-1]
-        if last[-1:] in ",/-&" or _role_class(last) == "open" or _bare(last) == "dan":
-            return True
-        return _is_fragment(last)
-
-
-def _is_fragment(token: str) -> bool:
-    """A piece of a split word: not a role word and too short or cut ("K", "Bupati/S")."""
-    parts = [p for p in re.split(r"[/]", token) if p]
-    return any(_bare(p) not in _ROLE_WORDS and len(_bare(p)) <= 2 for p in parts) or not parts
-
-
-def _glues(left: str, right: str) -> bool:
-    """``left`` + ``right`` without a space is a role word (or two joined by "/"): a split word."""
-    joined = (left + right).lower()
-    parts = [_bare(p) for p in joined.split("/")]
-    return all(p in _ROLE_WORDS or _fuzzy_in(p, _ROLE_WORDS) for p in parts if p) and not right[:1].isupper()
-
-
-def _header_roles_tokens(header: list[_Line]) -> list[list[str]]:
-    """Per header line, the tokens left once column words, their split halves and debris are gone."""
-    lines = [[t for t in line.tokens if t != "|"] for line in header]
-    drop: set[tuple[int, int]] = set()
-    for li, tokens in enumerate(lines):
-        for ti, token in enumerate(tokens):
-            if _is_header_word(token) or _bare(token) in _UNITS:  # "Waktu (menit)"
-                drop.add((li, ti))
-    _drop_split_header_words(lines, drop)
-    # "Kelengkapan dan Peralatan": a "dan" between two column words belongs to the column title.
-    drop.update((li, ti) for li, tokens in enumerate(lines) for ti in range(1, len(tokens) - 1)
-                if _bare(tokens[ti]) == "dan" and {(li, ti - 1), (li, ti + 1)} <= drop)
-    out: list[list[str]] = []
-    for li, tokens in enumerate(lines):
-        kept = [t for ti, t in enumerate(tokens) if (li, ti) not in drop]
-        out.append([t for t in kept if not (len(t) <= 2 and not t[:1].isupper()) and _HEADER_TOKEN.fullmatch(t)])
-    return out
-
-
-def _drop_split_header_words(lines: list[list[str]], drop: set[tuple[int, int]]) -> None:
-    """Mark column words OCR split over two header lines ("Wak" / "tu") for dropping."""
-    for li, tokens in enumerate(lines):
-        for ti, head in enumerate(tokens):
-            if (li, ti) in drop or _bare(head) in _ROLE_WORDS:
-                continue
-            for lj in range(li + 1, min(li + 3, len(lines))):
-                for tj, tail in enumerate(lines[lj]):
-                    if (lj, tj) not in drop and _bare(head + tail) in _HEADER_WORDS:
-                        drop.update({(li, ti), (lj, tj)})
-
-
-#: Header placements kept per line (a beam): a word's role is sometimes clear only lines later.
-HEADER_BEAM = 8
-
-
-def _role_labels(header: list[_Line]) -> list[str]:
-    """Role column labels, left to right, rebuilt from header lines that interleave the cells.
-
-    Each header line lists, left to right, the words of the header cells on
-    that line. A word either continues a column begun on an earlier line (a
-    qualifier such as "Umum", the rest of a split word such as "ekda") or
-    starts a new column; :func:`_placements` scores the left-to-right
-    placements of a line's words against the columns found so far, and a
-    beam keeps the best few, since "Sekretaris" / "Camat" is one label unless
-    a "Kecamatan" follows on the next line.
-    """
-    beam: list[tuple[float, list[_Column]]] = [(0.0, [])]
-    for index, tokens in enumerate(_header_roles_tokens(header)):
-        if tokens:
-            grown = [(score + gain, placed) for score, columns in beam
-                     for gain, placed in _placements(columns, tokens, index)]
-            beam = sorted(grown, key=lambda item: -item[0])[:HEADER_BEAM]
-    return [c.label for c in beam[0][1] if any(map(_is_label_word, c.words))]
-
-
-def _is_label_word(word: str) -> bool:
-    """A word that can make a role label: a role word, an acronym ("PPK"), or a word longer than symbol scraps.
-
-    OCR of flowchart symbols under the header gives short mixed-case scraps ("Te Nee Pu") that are no label.
-    """
-    key = _bare(word)
-    return bool(_role_class(word)) or len(key) > 3 or (len(key) > 2 and word.isupper())
-
-
-def _role_class(token: str) -> str:
-    """"open" / "closed" head word, "both" (head or qualifier), "tail", or "" (unknown, garbled)."""
-    parts = [_bare(p) for p in re.split(r"[/.]", token) if _bare(p)]
-    if any(p in _OPEN_HEADS for p in parts):
-        return "open"
-    if any(p in _CLOSED_HEADS for p in parts):
-        return "both" if len(parts) == 1 and parts[0] in _TAILS else "closed"
-    return "tail" if parts and all(p in _TAILS for p in parts) else ""
-
-
-def _join_score(column: _Column, token: str) -> float | None:
-    """How well ``token`` continues ``column`` (begun on an earlier line); None when it cannot."""
-    if _glues(column.words[-1], token):
-        return 3.0
-    kind = _role_class(token)
-    if kind in ("open", "closed"):
-        return None
-    fit = max(_affinity(_bare(word), _bare(token)) for word in column.words)
-    if kind == "both":
-        return 0.5 + fit if column.wants_more() else None
-    if column.wants_more():
-        return (2.0 if kind == "tail" else 1.0) + fit
-    return 0.5 + fit if kind == "tail" else None
-
-
-def _affinity(head: str, word: str) -> float:
-    """+1 when ``word`` is a usual qualifier of ``head``, -0.5 when it usually qualifies another head."""
-    if word in _AFFINITY.get(head, ()):
-        return 1.0
-    return -0.5 if any(word in words for words in _AFFINITY.values()) else 0.0
-
-
-def _new_score(token: str) -> float:
-    kind = _role_class(token)
-    if kind in ("open", "closed", "both"):
-        return 1.0
-    if kind == "tail":
-        return -1.0
-    return 0.0 if token[:1].isupper() else -2.0
-
-
-def _placements(columns: list[_Column], tokens: list[str], line: int) -> list[tuple[float, list[_Column]]]:
-    """The best-scoring ways to place one header line's tokens, left to right, with their scores.
-
-    Dynamic programming over *slots*: slot ``2j + 1`` is existing column
-    ``j`` (the token joins it), slot ``2g`` the gap before column ``g`` (the
-    token opens a new column there, or extends the one the previous token
-    opened). Slots never move left. New columns lean to the rightmost gap and
-    joins to the leftmost column, so reading order breaks ties. Each state
-    keeps its ``HEADER_BEAM`` best paths.
-    """
-    best: dict[_Slot, list[tuple[float, list[_Slot]]]] = {(0, ""): [(0.0, [])]}
-    for at, token in enumerate(tokens):
-        step: dict[_Slot, list[tuple[float, list[_Slot]]]] = {}
-        prev = tokens[at - 1] if at else ""
-        for (slot, mode), paths in best.items():
-            for nxt, gain in _slot_moves(columns, token, prev, slot, mode, line):
-                step.setdefault(nxt, []).extend((score + gain, [*path, nxt]) for score, path in paths)
-        best = {state: sorted(paths, key=lambda item: -item[0])[:HEADER_BEAM] for state, paths in step.items()}
-    ranked = sorted((item for paths in best.values() for item in paths), key=lambda item: -item[0])
-    return [(score, _apply_slots(columns, tokens, path, line)) for score, path in ranked[:HEADER_BEAM]]
-
-
-#: Header cells are narrow: an unknown word rarely continues, on the same line, the column just placed.
-SAME_LINE_UNKNOWN = 0.5
-_Slot = tuple[int, str]  # (slot, "join" | "open" | "extend" | "" at the start)
-
-
-def _slot_moves(columns: list[_Column], token: str, prev: str, slot: int, mode: str,
-                line: int) -> Iterable[tuple[_Slot, float]]:
-    """Where ``token`` may go after a token placed at ``slot`` by ``mode``, with the score of each."""
-    for j, column in enumerate(columns):
-        target = 2 * j + 1
-        if target < slot:
-            continue
-        again = target == slot and mode == "join"
-        probe = _Column([column.words[0], prev], line - 1) if again else column
-        score = _join_score(probe, token)
-        if score is not None and (again or column.line < line):
-            yield (target, "join"), score - 0.01 * j - (SAME_LINE_UNKNOWN if again and not _role_class(token) else 0)
-    if mode in ("open", "extend"):
-        score = _join_score(_Column([prev], line - 1), token)
-        if score is not None:
-            yield (slot, "extend"), score
-    first_gap = slot if mode in ("open", "extend", "") else slot + 1
-    for gap_slot in range(first_gap + first_gap % 2, 2 * len(columns) + 1, 2):
-        yield (gap_slot, "open"), _new_score(token) + 0.01 * gap_slot
-
-
-def _apply_slots(columns: list[_Column], tokens: list[str], path: list[_Slot], line: int) -> list[_Column]:
-    """The column list after the placements ``path`` of one header line's tokens."""
-    kept = [_Column(list(c.words), c.line, list(c.glue)) for c in columns]
-    opened: dict[int, list[_Column]] = {}
-    current: _Column | None = None
-    for token, (slot, mode) in zip(tokens, path, strict=True):
-        if mode == "open":
-            current = _Column([token], line, [False])
-            opened.setdefault(slot // 2, []).append(current)
-            continue
-        target = current if mode == "extend" else kept[slot // 2]
-        assert target is not None
-        target.glue.append(_glues(target.words[-1], token))
-        target.words.append(token)
-        target.line = line
-        current = target
-    out: list[_Column] = []
-    for gap in range(len(kept) + 1):
-        out.extend(opened.get(gap, []))
-        if gap < len(kept):
-            out.append(kept[gap])
-    return out
-
-
 def _segment(header: list[_Line]) -> RawSegment:
     """One header occurrence: its role labels, the unit its Waktu names, its lines as printed."""
     text = " / ".join(line.text for line in header)
     unit = textutil.waktu_unit(" ".join(line.text for line in header))
-    return RawSegment(role_labels=_role_labels(header), waktu_unit=unit, header_text=text,
-                      prov=Provenance(line=header[0].number))
+    labels = header_labels.role_labels([line.tokens for line in header])
+    return RawSegment(role_labels=labels, waktu_unit=unit, header_text=text, prov=Provenance(line=header[0].number))
 
 
 # --------------------------------------------------------------------------- rows
@@ -601,7 +286,7 @@ def _split_rows(table: _Table) -> list[_RowDraft]:
         elif rows:
             rows[-1].lines.append(line)
     for position, row in enumerate(rows, start=1):
-        printed = _STEP_NO.fullmatch(row.no)
+        printed = vocab.STEP_NO.fullmatch(row.no)
         if printed and int(printed.group(1)) != position:
             row.notes.append(RawNote("step-number-misread",
                                      f"Step number printed '{row.no}' where the sequence has {position}."))
@@ -636,7 +321,7 @@ def _row_starts(body: list[tuple[int, _Line]]) -> dict[int, str]:
 
 
 def _is_debris_line(line: _Line) -> bool:
-    return all(map(_is_debris, line.tokens))
+    return all(map(vocab.is_debris, line.tokens))
 
 
 #: How much a line must look like a row start to be one without a printed step number.
@@ -659,7 +344,7 @@ def _start_score(body: list[tuple[int, _Line]], at: int) -> int:
     "Memeriksa"), which a continuation line rarely starts with capitalised.
     """
     line = body[at][1]
-    tokens = [t for t in line.tokens if t != "|" and not _is_debris(t)]
+    tokens = [t for t in line.tokens if t != "|" and not vocab.is_debris(t)]
     if (not tokens or not _titlecase(tokens[0]) or (at and body[at - 1][1].text.endswith("-"))
             or sum(map(_is_word, tokens)) < START_WORDS):
         return 0
@@ -700,7 +385,7 @@ def _place_strays(table: _Table, rows: list[_RowDraft]) -> None:
 def _hyphen_ended(row: _RowDraft) -> bool:
     """The row's last line ends its first word group with a hyphen (a word cut at the page foot)."""
     texts = [line for line in row.lines if not _is_debris_line(line)]
-    words = [t for t in texts[-1].tokens if not _is_debris(t)] if texts else []
+    words = [t for t in texts[-1].tokens if not vocab.is_debris(t)] if texts else []
     return any(w.endswith("-") and len(w) > 2 for w in words[:3])
 
 
@@ -716,11 +401,11 @@ class _Waktu:
 
 
 def _is_number(token: str, lookalike: bool = False) -> bool:
-    return bool(_NUMBER.fullmatch(token) or (lookalike and _DIGIT_LOOKALIKE.fullmatch(token)))
+    return bool(vocab.NUMBER.fullmatch(token) or (lookalike and vocab.DIGIT_LOOKALIKE.fullmatch(token)))
 
 
 def _is_unit(token: str) -> bool:
-    return _bare(token) in _UNITS
+    return vocab.bare(token) in vocab.UNITS
 
 
 def _find_waktu(lines: list[list[str]], bare_ok: bool) -> _Waktu | None:
@@ -733,7 +418,7 @@ def _find_waktu(lines: list[list[str]], bare_ok: bool) -> _Waktu | None:
         for ti, (number, unit) in enumerate(pairwise(tokens)):
             if _is_number(number, lookalike=True) and _is_unit(unit):
                 spots = [(li, ti), (li, ti + 1)]
-                if ti + 2 < len(tokens) and _bare(tokens[ti + 2]) == "kerja":
+                if ti + 2 < len(tokens) and vocab.bare(tokens[ti + 2]) == "kerja":
                     spots.append((li, ti + 2))
                 return _Waktu(" ".join(tokens[t] for _, t in spots), spots)
     for li, tokens in enumerate(lines):
@@ -800,7 +485,7 @@ def _seg_lines(draft: _RowDraft, bare_ok: bool) -> tuple[list[_SegLine], str]:
                 seg.waktu = at
             elif token == "|":
                 seg.seps.add(at)
-            elif _is_debris(token) or (token.isdigit() and len(token) == 1):
+            elif vocab.is_debris(token) or (token.isdigit() and len(token) == 1):
                 seg.debris.add(at)
             else:
                 seg.words.append(token)
@@ -869,7 +554,7 @@ class _Phrases:
         self.ends: dict[str, int] = {}
         self.inner: dict[str, int] = {}
         for words in texts:
-            keys = [_bare(w) for w in words]
+            keys = [vocab.bare(w) for w in words]
             self.words.update(keys)
             for left, right in pairwise(keys):
                 self.inner[left] = self.inner.get(left, 0) + 1
@@ -879,15 +564,15 @@ class _Phrases:
                 self.ends[keys[-1]] = self.ends.get(keys[-1], 0) + 1
 
     def seen(self, left: str, right: str) -> int:
-        return self.counts.get((_bare(left), _bare(right)), 0)
+        return self.counts.get((vocab.bare(left), vocab.bare(right)), 0)
 
     def completes(self, head: str, tail: str) -> bool:
         """``head`` ends in a hyphen and ``head`` + ``tail`` is a word of the document."""
-        return head.endswith("-") and _bare(head[:-1] + tail) in self.words
+        return head.endswith("-") and vocab.bare(head[:-1] + tail) in self.words
 
     def never_ends(self, word: str) -> bool:
         """``word`` was inside cells at least twice and never at a cell's end."""
-        key = _bare(word)
+        key = vocab.bare(word)
         return self.cells and self.inner.get(key, 0) >= 2 and not self.ends.get(key, 0)
 
 
@@ -918,7 +603,7 @@ class _LineStates:
                     self.width[s, c] = _visual(" ".join(piece))
                     self.first_width[s, c] = _visual(piece[0])
                     self.hyphen[s, c] = piece[-1].endswith("-") and len(piece[-1]) > 2
-                    self.glued[s, c] = piece[0] in _SUFFIX_FRAGMENTS
+                    self.glued[s, c] = piece[0] in vocab.SUFFIX_FRAGMENTS
                     self.first[s, c], self.last[s, c] = starts[c], starts[c] + len(piece) - 1
                     self.closing[s, c] = COSTS.open_end * phrases.never_ends(piece[-1])
             self.fixed[s] = self._clue_cost(state, phrases)
@@ -938,7 +623,7 @@ class _LineStates:
         cost += sum(COSTS.debris * (2 if a > k else 1) for k in self.seg.debris if k != a and (k < n or a > k))
         cost += sum(COSTS.phrase_split for k in cuts if phrases.seen(words[k - 1], words[k]) >= 2
                     and not (self.seg.first and _titlecase(words[k])))
-        cost += COSTS.repeat * sum(_bare(left) == _bare(right) and k not in cuts
+        cost += COSTS.repeat * sum(vocab.bare(left) == vocab.bare(right) and k not in cuts
                                    for k, (left, right) in enumerate(pairwise(words), start=1))
         if a == 0 and n:
             cost += COSTS.kegiatan_done
@@ -1133,12 +818,12 @@ def _join_lines(pieces: list[str]) -> str:
         last, first = out.split()[-1], piece.split()[0]
         if last.endswith("-") and len(last) > 2:
             stem = last[:-1].lower()
-            out = out + piece if _bare(first) == stem else out[:-1] + piece
-        elif first in _SUFFIX_FRAGMENTS:
+            out = out + piece if vocab.bare(first) == stem else out[:-1] + piece
+        elif first in vocab.SUFFIX_FRAGMENTS:
             out += piece
         else:
             out += " " + piece
-    return _INNER_SUFFIX.sub(r"\1", out)
+    return vocab.INNER_SUFFIX.sub(r"\1", out)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -1148,7 +833,7 @@ def parse(lines: list[str]) -> list[RawSop]:
     """Every SOP in the lines of an OCR text dump, in order."""
     tables, trailing = _find_tables(lines)
     pages = [_table_pages(table) for table in tables]
-    phrases = _Phrases([t for t in line.tokens if t != "|" and not _is_debris(t)]
+    phrases = _Phrases([t for t in line.tokens if t != "|" and not vocab.is_debris(t)]
                        for table in pages for page in table for draft in page.drafts for line in draft.lines)
     first = [_split_table(table, phrases) for table in pages]
     phrases = _Phrases((cell.split() for table in first for page in table for row in page for cell in row),
@@ -1247,7 +932,7 @@ def _assemble(table: _Table, pages: list[_PageRows], cells: list[list[tuple[str,
     for p, (page, page_cells) in enumerate(zip(pages, cells, strict=True)):
         for draft, (kegiatan, kelengkapan, output) in zip(page.drafts, page_cells, strict=True):
             waktu = _seg_lines(draft, page.segment.waktu_unit is not None)[1]
-            debris.update(t for line in draft.lines for t in line.tokens if _is_debris(t) and t != "|")
+            debris.update(t for line in draft.lines for t in line.tokens if vocab.is_debris(t) and t != "|")
             notes = [*draft.notes, *_garbled_waktu(waktu)]
             sop.notes.extend(RawNote(note.code, note.message, row=len(sop.rows)) for note in notes)
             sop.rows.append(RawRow(no=draft.no, kegiatan=kegiatan, kelengkapan=kelengkapan, waktu=waktu,
@@ -1264,7 +949,7 @@ def _assemble(table: _Table, pages: list[_PageRows], cells: list[list[tuple[str,
 def _garbled_waktu(waktu: str) -> list[RawNote]:
     """A note when the duration's number is a letter OCR put for a digit ("S menit")."""
     number = waktu.split()[0] if waktu else ""
-    if _DIGIT_LOOKALIKE.fullmatch(number):
+    if vocab.DIGIT_LOOKALIKE.fullmatch(number):
         return [RawNote("ocr-garbled", f"Duration OCR'd as '{waktu}': a letter where a digit was printed.")]
     return []
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from sopbaku.ingest import read, text_ocr
+from sopbaku.ingest import read, text_ocr, text_ocr_vocab
 from sopbaku.raw import RawSop
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -153,7 +153,7 @@ def test_line_pieces_of_a_cell_are_joined(pieces, joined):
     ([["Membuat", "konsep"], ["nota", "5", "."]], None),  # no unit anywhere: a lone digit is debris
 ])
 def test_the_duration_is_found_even_split_over_lines(lines, text):
-    tokens = [text_ocr._tokens(" ".join(line)) for line in lines]
+    tokens = [text_ocr_vocab.tokens(" ".join(line)) for line in lines]
     found = text_ocr._find_waktu(tokens, bare_ok=False)
     assert (found.text if found else None) == text
 
