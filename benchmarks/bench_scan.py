@@ -11,8 +11,10 @@ each page times :func:`sopbaku.ingest.scan.ocr_page` and the plain command
 alternately, keeps the best of ``--repeat`` runs of each (the machine may be
 shared), and prints one row per page, the ratios per condition and overall.
 ``--accuracy N`` also generates N documents per condition and prints their
-``sopbaku eval`` figures beside issue 5's targets; with ``--docs`` all of it
-goes into a Markdown page.
+``sopbaku eval`` figures beside issue 5's targets; ``--profile`` reads each
+page once more with every stage of :func:`ocr_page` timed (CPU seconds per
+page, tesseract's own process apart); with ``--docs`` all of it goes into a
+Markdown page.
 
 Both sides run tesseract single-threaded (``OMP_THREAD_LIMIT=1``): that is
 how the pipeline runs it (pages in parallel instead), and on a small machine
@@ -24,7 +26,7 @@ CPU seconds are the figure to trust on a shared machine; wall seconds move
 with whatever else runs.
 
     .venv/bin/python benchmarks/bench_scan.py                # mild and heavy pages
-    .venv/bin/python benchmarks/bench_scan.py --accuracy 4 --docs docs/benchmarks-scan.md
+    .venv/bin/python benchmarks/bench_scan.py --profile --accuracy 4 --docs docs/benchmarks-scan.md
     .venv/bin/python benchmarks/bench_scan.py --folder scans/ --repeat 1
 """
 
@@ -40,13 +42,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 
 from sopbaku import evaluate, jsonio, pipeline
+from sopbaku.ingest import scan, scan_reread
 from sopbaku.ingest.scan import ScanSettings, ocr_page
 from sopbaku.synth import scan as synth_scan
 from sopbaku.synth.generate import generate
@@ -58,6 +63,20 @@ DOCS_PER_CONDITION = 2
 #: Issue 5's accuracy targets per condition (``sopbaku eval`` figures of scanned PDFs and images).
 TARGETS = {"mild": {"step_f1": 0.98, "waktu": 0.97, "pelaksana": 0.95, "simbol": 0.95, "text": 0.93},
            "heavy": {"step_f1": 0.93, "waktu": 0.90}}
+#: The stages of :func:`ocr_page` that ``--profile`` times: a label, and the functions making it up, each
+#: timed where the reader looks it up (its module's namespace). A stage's time leaves out the stages it calls.
+STAGES = (
+    ("clean-up: flatten, upright, deskew, binarize", scan, ("clean_page",)),
+    ("grid: rules by morphology, cells", scan, ("find_grids", "rule_mask")),
+    ("symbols", scan, ("find_symbols", "symbol_mask")),
+    ("arrows", scan, ("find_arrows",)),
+    ("OCR image: drawings whitened", scan, ("_ocr_image", "_has_ink")),
+    ("small print enlarged and sharpened", scan, ("_ocr",)),
+    ("page pass: image handed over, words parsed", scan, ("image_to_data",)),
+    ("words into cells, arrow labels", scan, ("_blocks", "_label_arrows")),
+    ("second look at Waktu cells", scan, ("_reread_durations",)),
+    ("second look: strip, words parsed", scan_reread, ("image_to_data",)),
+)
 FIGURES = ("overall", "step_f1", "text", "waktu", "pelaksana", "simbol", "branches", "identity", "rowtext")
 
 
@@ -127,8 +146,7 @@ def measure(paths: list[Path], repeat: int, settings: ScanSettings) -> list[Timi
         for _ in range(repeat):  # alternate, so a busy moment hits both sides alike
             plain.append(time_plain(path))
             ours.append(time_ours(image, settings))
-        condition = path.name.split("_")[0] if path.name.split("_")[0] in synth_scan.CONDITIONS else "folder"
-        rows.append(Timing(path.name, condition, (image.shape[1], image.shape[0]), min(w for w, _ in plain),
+        rows.append(Timing(path.name, _condition(path), (image.shape[1], image.shape[0]), min(w for w, _ in plain),
                            min(w for w, _ in ours), min(c for _, c in plain), min(c for _, c in ours)))
         print(f"  {path.name}: plain {rows[-1].plain:.2f} s, ocr_page {rows[-1].ours:.2f} s", file=sys.stderr)
     return rows
@@ -157,6 +175,87 @@ def report(rows: list[Timing]) -> list[str]:
     return lines
 
 
+def _own_cpu() -> tuple[float, float]:
+    """CPU seconds so far of this process, and of its finished children (tesseract), apart."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+class StageTimer:
+    """Own and tesseract CPU seconds per stage of :data:`STAGES`, while installed (``with``).
+
+    Each stage's functions are swapped for timed wrappers in the module that
+    calls them, and put back on leaving: the reader itself runs unchanged.
+    Time spent in a nested stage counts for that stage only.
+    """
+
+    def __init__(self) -> None:
+        self.own: dict[str, float] = dict.fromkeys((label for label, _, _ in STAGES), 0.0)
+        self.tesseract: dict[str, float] = dict.fromkeys(self.own, 0.0)
+        self._inner: list[list[float]] = []
+        self._saved: list[tuple[object, str, object]] = []
+
+    def __enter__(self) -> StageTimer:
+        for label, module, names in STAGES:
+            for name in names:
+                self._saved.append((module, name, getattr(module, name)))
+                setattr(module, name, self._timed(label, getattr(module, name)))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for module, name, function in reversed(self._saved):
+            setattr(module, name, function)
+        self._saved.clear()
+
+    def _timed(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            own, kids = _own_cpu()
+            self._inner.append([0.0, 0.0])
+            try:
+                return function(*args, **kwargs)
+            finally:
+                inner_own, inner_kids = self._inner.pop()
+                own_after, kids_after = _own_cpu()
+                spent_own, spent_kids = own_after - own, kids_after - kids
+                self.own[label] += spent_own - inner_own
+                self.tesseract[label] += spent_kids - inner_kids
+                if self._inner:
+                    self._inner[-1][0] += spent_own
+                    self._inner[-1][1] += spent_kids
+        return timed
+
+
+def profile(paths: list[Path], settings: ScanSettings) -> list[str]:
+    """CPU seconds per page of each stage of :func:`ocr_page`, per condition, beside one plain tesseract run."""
+    conditions = list(dict.fromkeys(_condition(p) for p in paths))
+    columns: dict[str, dict[str, float]] = {}
+    for condition in conditions:
+        pages = [p for p in paths if _condition(p) == condition]
+        timer, plain, total = StageTimer(), 0.0, 0.0
+        for path in pages:
+            image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+            plain += time_plain(path)[1]
+            with timer:
+                total += time_ours(image, settings)[1]
+        rows = {f"{label} (ours)": seconds for label, seconds in timer.own.items()}
+        rows |= {f"tesseract process: {label.split(':')[0]}": seconds for label, seconds in timer.tesseract.items()
+                 if seconds > 0}
+        rows["rest of ocr_page (ours)"] = total - sum(rows.values())
+        rows["ocr_page in all"] = total
+        rows["plain tesseract page.png - -l ind"] = plain
+        columns[condition] = {row: seconds / len(pages) for row, seconds in rows.items()}
+    labels = list(dict.fromkeys(row for column in columns.values() for row in column))
+    lines = [f"{'CPU seconds per page':52} " + " ".join(f"{c:>8}" for c in conditions)]
+    for row in labels:
+        lines.append(f"{row:52} " + " ".join(f"{columns[c].get(row, 0.0):8.3f}" for c in conditions))
+    return lines
+
+
+def _condition(path: Path) -> str:
+    head = path.name.split("_")[0]
+    return head if head in synth_scan.CONDITIONS else "folder"
+
+
 def accuracy(folder: Path, conditions: list[str], docs: int, seed: int) -> list[str]:
     """``sopbaku eval`` figures of freshly generated scans (PDF and image files) per condition, with the targets."""
     lines = [f"{'condition':9} {'format':12} {'files':>5} " + " ".join(f"{name:>9}" for name in FIGURES)]
@@ -175,7 +274,8 @@ def accuracy(folder: Path, conditions: list[str], docs: int, seed: int) -> list[
     return lines
 
 
-def write_docs(path: Path, lines: list[str], argv: list[str], accuracy_lines: list[str]) -> None:
+def write_docs(path: Path, lines: list[str], argv: list[str], accuracy_lines: list[str],
+               profile_lines: list[str]) -> None:
     """The figures as a Markdown page, with the command that measured them."""
     command = " ".join(["benchmarks/bench_scan.py", *argv])
     text = [
@@ -190,6 +290,12 @@ def write_docs(path: Path, lines: list[str], argv: list[str], accuracy_lines: li
         f"Measured with `{command}`:", "",
         "```text", *lines, "```", "",
     ]
+    if profile_lines:
+        text += ["## Where a page's time goes", "",
+                 "CPU seconds per page of each stage of `ocr_page` (mean over the pages of a condition, one more",
+                 "reading with every stage timed), and of tesseract's own process; a stage's time leaves out the",
+                 "stages it calls:", "",
+                 "```text", *profile_lines, "```", ""]
     if accuracy_lines:
         text += ["## Accuracy per condition", "",
                  "`sopbaku eval` figures of documents generated in each condition by the same run (scanned PDFs,",
@@ -209,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, help="also write the figures into this Markdown page")
     parser.add_argument("--accuracy", type=int, default=0, metavar="N",
                         help="also generate N documents per condition and print their eval figures (default: 0)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also time each stage of the reader on every page (CPU seconds per page)")
     args = parser.parse_args(argv)
     settings = ScanSettings()
     with tempfile.TemporaryDirectory() as tmp:
@@ -220,11 +328,13 @@ def main(argv: list[str] | None = None) -> int:
         ocr_page(cv2.imread(str(paths[0]), cv2.IMREAD_GRAYSCALE), 1, settings)  # warm caches (version check)
         lines = report(measure(paths, args.repeat, settings))
         print("\n".join(lines), flush=True)
+        stages = profile(paths, settings) if args.profile else []
+        print("\n".join(stages), flush=True)
         scores = accuracy(Path(tmp), args.condition, args.accuracy, args.seed) if args.accuracy else []
     if scores:
         print("\n".join(scores))
     if args.docs:
-        write_docs(args.docs, lines, argv, scores)
+        write_docs(args.docs, lines, argv, scores, stages)
     return 0
 
 

@@ -37,6 +37,45 @@ def split_at_gaps(line: list[W], gap: float, left: Callable[[W], float], right: 
     return runs
 
 
+Axis = Literal["h", "v"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A straight horizontal (``h``) or vertical (``v``) piece: a table rule, a connector's leg, a run of ink.
+
+    ``pos`` is its y (for ``h``) or x (for ``v``); ``start``..``end`` its extent
+    along the other axis; ``thickness`` its stroke width where it was measured
+    (scans), 0 for a vector path's ideal line. The PDF and scan readers find
+    their lines in different media and then reason about them the same way.
+    """
+
+    axis: Axis
+    pos: float
+    start: float
+    end: float
+    thickness: float = 0.0
+
+    @property
+    def horizontal(self) -> bool:
+        return self.axis == "h"
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+    def shifted(self, dx: float, dy: float) -> Segment:
+        """The same segment in a frame whose origin is at (-dx, -dy): for pieces found in a crop."""
+        along, across = (dx, dy) if self.axis == "h" else (dy, dx)
+        return Segment(self.axis, self.pos + across, self.start + along, self.end + along, self.thickness)
+
+    def ends(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The two end points as (x, y)."""
+        if self.axis == "h":
+            return (self.start, self.pos), (self.end, self.pos)
+        return (self.pos, self.start), (self.pos, self.end)
+
+
 @dataclass
 class TextLine:
     """A line of text outside any table (titles, headings, the signature block)."""

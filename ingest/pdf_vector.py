@@ -32,14 +32,14 @@ import math
 import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
 import numpy as np
 from pdfplumber.utils.text import WordExtractor
 
-from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Symbol, Table, TextLine, split_at_gaps
+from sopbaku.ingest.layout import Arrow, BBox, Block, Cell, Page, Segment, Symbol, Table, TextLine, split_at_gaps
 from sopbaku.raw import Shape
 
 Point = tuple[float, float]
@@ -98,20 +98,6 @@ class VectorPath:
     def bbox(self) -> BBox:
         xs, ys = [p[0] for p in self.points], [p[1] for p in self.points]
         return min(xs), min(ys), max(xs), max(ys)
-
-
-@dataclass
-class Rule:
-    """An axis-aligned straight piece: ``pos`` is its y (horizontal) or x (vertical)."""
-
-    horizontal: bool
-    pos: float
-    start: float
-    end: float
-
-    @property
-    def length(self) -> float:
-        return self.end - self.start
 
 
 def page_paths(page: Any) -> list[VectorPath]:
@@ -260,13 +246,13 @@ def _bbox_of(points: Iterable[Point]) -> BBox:
 
 
 # --------------------------------------------------------------------------- rules and grid
-def _rules_of(path: VectorPath, h: float, settings: VectorSettings) -> list[Rule]:
+def _rules_of(path: VectorPath, h: float, settings: VectorSettings) -> list[Segment]:
     """Rule candidates in a path: a thin rectangle, or the axis-aligned straight segments of an open path."""
     x0, y0, x1, y1 = path.bbox
     if path.closed:
         if min(x1 - x0, y1 - y0) <= settings.thin * h and not path.curved:
             horizontal = (x1 - x0) >= (y1 - y0)
-            return [Rule(True, (y0 + y1) / 2, x0, x1) if horizontal else Rule(False, (x0 + x1) / 2, y0, y1)]
+            return [Segment("h", (y0 + y1) / 2, x0, x1) if horizontal else Segment("v", (x0 + x1) / 2, y0, y1)]
         return []
     if path.curved:
         return []
@@ -274,23 +260,23 @@ def _rules_of(path: VectorPath, h: float, settings: VectorSettings) -> list[Rule
     eps = settings.collinear * h
     for (ax, ay), (bx, by) in zip(path.points, path.points[1:], strict=False):
         if abs(ay - by) <= eps and abs(ax - bx) > eps:
-            out.append(Rule(True, (ay + by) / 2, min(ax, bx), max(ax, bx)))
+            out.append(Segment("h", (ay + by) / 2, min(ax, bx), max(ax, bx)))
         elif abs(ax - bx) <= eps and abs(ay - by) > eps:
-            out.append(Rule(False, (ax + bx) / 2, min(ay, by), max(ay, by)))
+            out.append(Segment("v", (ax + bx) / 2, min(ay, by), max(ay, by)))
     return out
 
 
-def _box_edges(bbox: BBox) -> list[Rule]:
+def _box_edges(bbox: BBox) -> list[Segment]:
     x0, y0, x1, y1 = bbox
-    return [Rule(True, y0, x0, x1), Rule(True, y1, x0, x1), Rule(False, x0, y0, y1), Rule(False, x1, y0, y1)]
+    return [Segment("h", y0, x0, x1), Segment("h", y1, x0, x1), Segment("v", x0, y0, y1), Segment("v", x1, y0, y1)]
 
 
-def merge_rules(rules: Iterable[Rule], collinear: float, gap: float) -> list[Rule]:
+def merge_rules(rules: Iterable[Segment], collinear: float, gap: float) -> list[Segment]:
     """Join pieces lying on one line that overlap or nearly touch (a border drawn cell by cell)."""
-    out: list[Rule] = []
+    out: list[Segment] = []
     for horizontal in (True, False):
         group = sorted((r for r in rules if r.horizontal == horizontal), key=lambda r: r.pos)
-        lines: list[list[Rule]] = []
+        lines: list[list[Segment]] = []
         for r in group:
             if lines and r.pos - lines[-1][-1].pos <= collinear:
                 lines[-1].append(r)
@@ -298,49 +284,43 @@ def merge_rules(rules: Iterable[Rule], collinear: float, gap: float) -> list[Rul
                 lines.append([r])
         for line in lines:
             pos = statistics.fmean(r.pos for r in line)
-            current: Rule | None = None
+            current: Segment | None = None
             for r in sorted(line, key=lambda r: r.start):
                 if current and r.start <= current.end + gap:
-                    current.end = max(current.end, r.end)
+                    current = out[-1] = replace(current, end=max(current.end, r.end))
                 else:
-                    current = Rule(horizontal, pos, r.start, r.end)
+                    current = Segment("h" if horizontal else "v", pos, r.start, r.end)
                     out.append(current)
     return out
 
 
-def _meets(rule: Rule, point: Point, other: Rule, touch: float) -> bool:
+def _meets(rule: Segment, point: Point, other: Segment, touch: float) -> bool:
     """Whether ``point`` (an end of ``rule``) lies on the perpendicular ``other``."""
     along, across = (point[0], point[1]) if other.horizontal else (point[1], point[0])
     return abs(across - other.pos) <= touch and other.start - touch <= along <= other.end + touch
 
 
-def _ends(rule: Rule) -> tuple[Point, Point]:
-    if rule.horizontal:
-        return (rule.start, rule.pos), (rule.end, rule.pos)
-    return (rule.pos, rule.start), (rule.pos, rule.end)
-
-
 class _RuleIndex:
     """Rules of one direction sorted by position, to find those near a line quickly."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Segment]) -> None:
         self.rules = sorted(rules, key=lambda r: r.pos)
         self.positions = [r.pos for r in self.rules]
 
-    def near(self, pos: float, tol: float) -> list[Rule]:
+    def near(self, pos: float, tol: float) -> list[Segment]:
         lo, hi = bisect.bisect_left(self.positions, pos - tol), bisect.bisect_right(self.positions, pos + tol)
         return self.rules[lo:hi]
 
-    def within(self, start: float, end: float) -> list[Rule]:
+    def within(self, start: float, end: float) -> list[Segment]:
         return self.near((start + end) / 2, (end - start) / 2)
 
 
-def _by_direction(rules: list[Rule]) -> dict[bool, _RuleIndex]:
+def _by_direction(rules: list[Segment]) -> dict[bool, _RuleIndex]:
     """Horizontal (True) and vertical (False) rules, each indexed by position."""
     return {True: _RuleIndex(r for r in rules if r.horizontal), False: _RuleIndex(r for r in rules if not r.horizontal)}
 
 
-def prune_dangling(rules: list[Rule], touch: float) -> list[Rule]:
+def prune_dangling(rules: list[Segment], touch: float) -> list[Segment]:
     """Keep the rules whose both ends meet a perpendicular kept rule; repeat until stable.
 
     A table's rules end on other rules (corners and T-joints). A connector
@@ -350,23 +330,23 @@ def prune_dangling(rules: list[Rule], touch: float) -> list[Rule]:
     kept = list(rules)
     while True:
         index = _by_direction(kept)
-        survivors = [r for r in kept if all(_supported(r, end, index[not r.horizontal], touch) for end in _ends(r))]
+        survivors = [r for r in kept if all(_supported(r, end, index[not r.horizontal], touch) for end in r.ends())]
         if len(survivors) == len(kept):
             return survivors
         kept = survivors
 
 
-def _supported(rule: Rule, end: Point, perpendicular: _RuleIndex, touch: float) -> bool:
+def _supported(rule: Segment, end: Point, perpendicular: _RuleIndex, touch: float) -> bool:
     across = end[0] if rule.horizontal else end[1]
     return any(_meets(rule, end, o, touch) for o in perpendicular.near(across, touch))
 
 
-def _crosses(a: Rule, b: Rule, touch: float) -> bool:
+def _crosses(a: Segment, b: Segment, touch: float) -> bool:
     hor, ver = (a, b) if a.horizontal else (b, a)
     return (hor.start - touch <= ver.pos <= hor.end + touch) and (ver.start - touch <= hor.pos <= ver.end + touch)
 
 
-def _components(rules: list[Rule], touch: float) -> list[list[Rule]]:
+def _components(rules: list[Segment], touch: float) -> list[list[Segment]]:
     """Groups of rules connected by crossings: one group per ruled table."""
     parent = {id(r): id(r) for r in rules}
 
@@ -381,7 +361,7 @@ def _components(rules: list[Rule], touch: float) -> list[list[Rule]]:
         for ver in verticals.within(hor.start - touch, hor.end + touch):
             if _crosses(hor, ver, touch):
                 parent[find(id(hor))] = find(id(ver))
-    groups: dict[int, list[Rule]] = {}
+    groups: dict[int, list[Segment]] = {}
     for r in rules:
         groups.setdefault(find(id(r)), []).append(r)
     return list(groups.values())
@@ -393,7 +373,7 @@ class Grid:
 
     xs: list[float]
     ys: list[float]
-    rules: list[Rule]
+    rules: list[Segment]
     touch: float
     cell_of: dict[tuple[int, int], int] = field(default_factory=dict)  # slot -> cell index
     cells: list[Cell] = field(default_factory=list)
@@ -433,7 +413,7 @@ def _cluster(values: Iterable[float], tol: float) -> list[float]:
     return [statistics.fmean(g) for g in out]
 
 
-def build_grid(rules: list[Rule], touch: float) -> Grid | None:
+def build_grid(rules: list[Segment], touch: float) -> Grid | None:
     """The lattice of one connected group of rules, lines that bound no cell removed; None if not a table.
 
     Lines closer than ``touch`` are one line (a double border encloses no text).
@@ -703,10 +683,10 @@ def _box_to_polyline(box: BBox, pts: Sequence[Point]) -> float:
 class _Sorted:
     """The page's paths sorted into what they are."""
 
-    rules: list[Rule] = field(default_factory=list)
+    rules: list[Segment] = field(default_factory=list)
     boxes: list[VectorPath] = field(default_factory=list)  # closed, not thin: cell boxes or symbols
     pieces: list[list[Point]] = field(default_factory=list)  # open paths: connector candidates
-    piece_rules: list[list[Rule]] = field(default_factory=list)  # the rule candidates inside each piece
+    piece_rules: list[list[Segment]] = field(default_factory=list)  # the rule candidates inside each piece
     heads: list[_Head] = field(default_factory=list)
 
 
@@ -729,13 +709,13 @@ def _sort_paths(paths: list[VectorPath], h: float, settings: VectorSettings) -> 
     return out
 
 
-def _overlaps_edge(edge: Rule, rules: list[Rule], tol: float) -> bool:
+def _overlaps_edge(edge: Segment, rules: list[Segment], tol: float) -> bool:
     """Whether a box edge lies along a rule over at least half its length."""
     return any(r.horizontal == edge.horizontal and abs(r.pos - edge.pos) <= tol
                and min(r.end, edge.end) - max(r.start, edge.start) >= 0.5 * edge.length for r in rules)
 
 
-def _grid_boxes(boxes: list[VectorPath], rules: list[Rule], tol: float,
+def _grid_boxes(boxes: list[VectorPath], rules: list[Segment], tol: float,
                 touch: float) -> tuple[list[VectorPath], list[VectorPath]]:
     """Split straight boxes into grid pieces and the rest (flowchart rectangles among them).
 
@@ -759,7 +739,7 @@ def _grid_boxes(boxes: list[VectorPath], rules: list[Rule], tol: float,
     return grid, rest
 
 
-def _inner_joints(box: BBox, rules: list[Rule], touch: float) -> int:
+def _inner_joints(box: BBox, rules: list[Segment], touch: float) -> int:
     """How many rules run from an edge of ``box`` into it (the inner ruling of a table outline)."""
     x0, y0, x1, y1 = box
     count = 0
@@ -872,9 +852,9 @@ def read_page(page: Any, number: int, settings: VectorSettings = VectorSettings(
                 symbols=symbols, arrows=arrows, source="vector")
 
 
-def _connector_pieces(paths: _Sorted, rules: list[Rule], tol: float) -> list[list[Point]]:
+def _connector_pieces(paths: _Sorted, rules: list[Segment], tol: float) -> list[list[Point]]:
     """Open paths that are not entirely table rules: arrow shafts, links, underlines."""
-    def kept(r: Rule) -> bool:
+    def kept(r: Segment) -> bool:
         return any(k.horizontal == r.horizontal and abs(k.pos - r.pos) <= tol and k.start - tol <= r.start
                    and r.end <= k.end + tol for k in rules)
 

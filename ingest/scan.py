@@ -230,7 +230,7 @@ def _ocr_image(gray: np.ndarray, text: np.ndarray) -> np.ndarray:
     grain, which tesseract otherwise reads as "—" and "~".
     """
     near_text = cv2.dilate(text, np.ones((5, 5), np.uint8))
-    return np.where(near_text > 0, gray, np.uint8(255))
+    return cv2.bitwise_or(gray, cv2.bitwise_not(near_text))  # the mask is 0 or 255: grey near text, else white
 
 
 def _has_ink(text: np.ndarray, word: Word) -> bool:

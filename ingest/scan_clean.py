@@ -68,7 +68,7 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (window, window)))
     paper = cv2.blur(paper, (window, window))
     paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(gray, np.maximum(paper, 1), scale=255)
+    return cv2.divide(gray, cv2.max(paper, 1), scale=255)  # no division by zero paper
 
 
 def binarize(flat: np.ndarray) -> np.ndarray:

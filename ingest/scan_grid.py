@@ -17,14 +17,11 @@ Images are binary ``uint8`` arrays, ink 255.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import cv2
 import numpy as np
 
-from sopbaku.ingest.layout import BBox
-
-Axis = Literal["h", "v"]
+from sopbaku.ingest.layout import Axis, BBox, Segment
 
 #: Shortest straight run taken as a candidate line, in text heights: shorter than a one-line row.
 MIN_LINE = 1.5
@@ -36,36 +33,6 @@ END_TOLERANCE = 0.6
 MIN_TABLE = (8.0, 2.5)
 #: Share of a slot boundary a rule must cover to separate two grid slots.
 MIN_SEPARATOR = 0.5
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A straight horizontal (``h``) or vertical (``v``) run of ink.
-
-    ``pos`` is its y (for ``h``) or x (for ``v``); ``start``..``end`` its extent
-    along the other axis.
-    """
-
-    axis: Axis
-    pos: float
-    start: float
-    end: float
-    thickness: float
-
-    @property
-    def length(self) -> float:
-        return self.end - self.start
-
-    def shifted(self, dx: float, dy: float) -> Segment:
-        """The same segment in a frame whose origin is at (-dx, -dy): for pieces found in a crop."""
-        along, across = (dx, dy) if self.axis == "h" else (dy, dx)
-        return Segment(self.axis, self.pos + across, self.start + along, self.end + along, self.thickness)
-
-    def ends(self) -> tuple[tuple[float, float], tuple[float, float]]:
-        """The two end points as (x, y)."""
-        if self.axis == "h":
-            return (self.start, self.pos), (self.end, self.pos)
-        return (self.pos, self.start), (self.pos, self.end)
 
 
 @dataclass

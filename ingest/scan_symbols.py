@@ -19,13 +19,14 @@ Sizes are in text heights (``unit``) so the rules hold at any dpi.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-from sopbaku.ingest.layout import Arrow, BBox, Symbol
-from sopbaku.ingest.scan_grid import Axis, Grid, Segment, line_segments
+from sopbaku.ingest.layout import Arrow, Axis, BBox, Segment, Symbol
+from sopbaku.ingest.scan_grid import Grid, line_segments
 from sopbaku.raw import Shape
 
 #: Smallest hole taken as a symbol's inside, in text heights (width, height): letters' holes are far smaller.
@@ -311,7 +312,13 @@ def _runs_into_rule(end: tuple[float, float], piece: Segment, rules: np.ndarray,
 
 
 def _chain(pieces: list[Segment], unit: float) -> list[list[Segment]]:
-    """Pieces grouped into chains of pieces that meet (:func:`_joined_at`)."""
+    """Pieces grouped into chains of pieces that meet (:func:`_joined_at`).
+
+    Every pair is a candidate, but only pieces whose extents come within
+    the widest join (:func:`_join_reach`) of each other are tested: a
+    busy flowchart has hundreds of pieces, and testing all pairs in Python
+    cost more than finding them.
+    """
     parent = list(range(len(pieces)))
 
     def find(i: int) -> int:
@@ -320,8 +327,14 @@ def _chain(pieces: list[Segment], unit: float) -> list[list[Segment]]:
             i = parent[i]
         return i
 
+    reach = _join_reach(pieces, unit)
+    ends = np.array([(*a.ends()[0], *a.ends()[1]) for a in pieces], np.float64).reshape(-1, 4)
+    x0, x1 = np.minimum(ends[:, 0], ends[:, 2]), np.maximum(ends[:, 0], ends[:, 2])
+    y0, y1 = np.minimum(ends[:, 1], ends[:, 3]), np.maximum(ends[:, 1], ends[:, 3])
     for i, a in enumerate(pieces):
-        for j in range(i + 1, len(pieces)):
+        near = np.flatnonzero((x0[i + 1:] - x1[i] <= reach) & (x0[i] - x1[i + 1:] <= reach)
+                              & (y0[i + 1:] - y1[i] <= reach) & (y0[i] - y1[i + 1:] <= reach)) + i + 1
+        for j in near.tolist():
             b = pieces[j]
             if any(_joined_at(p, a, b, unit) for p in a.ends()) or any(_joined_at(p, b, a, unit) for p in b.ends()):
                 parent[find(j)] = find(i)
@@ -335,6 +348,12 @@ def _links_symbols(chain: list[Segment], boxes: list[BBox], reach: float) -> boo
     """Whether the chain's ends touch two different symbols (a line between them, head or not)."""
     near = {_nearest_box(p, boxes) for seg in chain for p in seg.ends() if _gap_to_boxes(p, boxes) <= reach}
     return len(near) >= 2
+
+
+def _join_reach(pieces: list[Segment], unit: float) -> float:
+    """A gap between two pieces' extents, along either axis, past which :func:`_joined_at` never joins them."""
+    thickest = max((p.thickness for p in pieces), default=0.0)
+    return max(0.35 * unit, 3.0, CROSSING_GAP * unit, thickest, 2.0) + 1.0
 
 
 def _joined_at(end: tuple[float, float], seg: Segment, other: Segment, unit: float) -> bool:
@@ -355,9 +374,9 @@ def _distance_to(p: tuple[float, float], seg: Segment) -> float:
     x, y = p
     if seg.axis == "h":
         dx = max(seg.start - x, 0.0, x - seg.end)
-        return float(np.hypot(dx, y - seg.pos))
+        return math.hypot(dx, y - seg.pos)
     dy = max(seg.start - y, 0.0, y - seg.end)
-    return float(np.hypot(x - seg.pos, dy))
+    return math.hypot(x - seg.pos, dy)
 
 
 def _arrows_of(chain: list[Segment], lines: np.ndarray, boxes: list[BBox], stroke: float,

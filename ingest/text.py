@@ -3,14 +3,15 @@
 Both arrive as ``.txt``; they differ in whether the table cells are still
 delimited. A file whose table rows carry tabs goes to :mod:`text_table`; a
 file without any cell delimiters (the output of OCR on a scanned table, cells
-interleaved line by line) goes to :mod:`text_ocr`.
+interleaved line by line) goes to :mod:`text_ocr`; tables of such a dump that
+OCR read cell by cell, as paragraphs ("block mode"), go to :mod:`text_ocr_blocks`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sopbaku.ingest import register, text_ocr, text_table
+from sopbaku.ingest import register, text_ocr, text_ocr_blocks, text_table
 from sopbaku.raw import RawDocument
 
 #: A file is a tab-separated export when at least this many lines hold 3+ cells.
@@ -33,4 +34,7 @@ def is_tabular(lines: list[str]) -> bool:
 def read_text(path: Path, data: bytes, sha256: str) -> RawDocument:
     lines = decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     parser = text_table if is_tabular(lines) else text_ocr
-    return RawDocument(file=path.name, sha256=sha256, format="text", sops=parser.parse(lines))
+    sops = parser.parse(lines)
+    if parser is text_ocr:  # tables OCR'd cell by cell (block mode) are read again by their own reader
+        sops = text_ocr_blocks.reread(lines, sops)
+    return RawDocument(file=path.name, sha256=sha256, format="text", sops=sops)

@@ -39,7 +39,7 @@ line, jabatan, name, NIP line) as its non-blank lines joined by "\\n", or None.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -86,7 +86,21 @@ PAIRS = (("dasar_hukum", "kualifikasi_pelaksana"), ("keterkaitan", "peralatan_pe
 _REGULATION = re.compile(
     r"\b(?:undang|uu|pp|peraturan|perpres|permen\w*|inpres|perda|perbup|perwal|pergub|keputusan|"
     r"kepmen\w*|keppres|instruksi|surat\s+edaran)\b", re.I)
+#: What the items of each list but the equipment list typically say (Permenpan RB 35/2012's guidance).
+_LIST_CUES: dict[str, re.Pattern[str]] = {
+    "dasar_hukum": _REGULATION,
+    "kualifikasi_pelaksana": re.compile(
+        r"^(?:memahami|mampu|menguasai|memiliki|minimal|berpendidikan|pendidikan|pernah|teliti|terampil|"
+        r"berpengalaman|mengetahui|lulus|sehat|jujur)\b|\b(?:s-?1|d-?iii|d-?3|slt[ap]|sm[ak])\b", re.I),
+    "keterkaitan": re.compile(r"^(?:sop|s\.o\.p|pos|prosedur|standar\s+operasional)\b", re.I),
+    "peringatan": re.compile(r"\b(?:apabila|jika|bila|tidak|kesalahan|keterlambatan|terlambat|berakibat|"
+                             r"mengakibatkan|menghambat|dilarang)\b", re.I),
+    "pencatatan_pendataan": re.compile(r":\s*lembar\b|^(?:arsip|buku|register|formulir|catatan)\b|"
+                                       r"\b(?:terdokumentasi|didokumentasikan|dicatat|diarsipkan|disimpan)\b", re.I),
+}
 _ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*")
+#: A list's first number as OCR misreads it ("|) Kesalahan data ..." for "1) Kesalahan data ...").
+_OCR_ONE = re.compile(r"^[|l]\s*\)(?=\s)")
 _BULLET = re.compile(r"^\s*[-•*·–]\s+")
 _TRAILING_TICKS = re.compile(r"\s*[✓✔√☑]+\s*$")
 _INSTANSI = re.compile(r"\b(?:pemerintah\s+)?(?:kabupaten|kab\.|kota|provinsi|prov\.)\s*\S", re.I)
@@ -179,7 +193,7 @@ def parse_identity(lines: list[str]) -> dict[str, str]:
 
 def _cells(line: str) -> list[str]:
     """The non-empty cells of a line, HTML removed, lone ":" separators dropped; spacing kept."""
-    cells = (strip_html(cell).strip() for cell in line.split("\t"))
+    cells = (_OCR_ONE.sub("1)", strip_html(cell).strip()) for cell in line.split("\t"))
     return [part for cell in cells if cell and cell != ":" for part in _label_pair(cell)]
 
 
@@ -248,8 +262,10 @@ class _Reader:
                 self.orphans.append(" ".join(cells))
             else:
                 self._heading(" ".join(cells))
-        elif self._is_late_heading(cells):
-            self._heading(cells[0])
+        elif heading := self._late_heading(cells):
+            self._heading(heading)
+            if rest := clean(cells[0])[len(heading):].strip():
+                self.stream.append(rest)
         elif len(cells) > 1 and len(self.pending) > 1:
             keys = list(self.pending)
             for k, cell in enumerate(cells):
@@ -277,7 +293,7 @@ class _Reader:
         The page's pairs come in a fixed order (``PAIRS``); the ones whose labels are
         printed or already filled are not candidates, nor those from ``before``'s pair on.
         """
-        self._fill_pairs(self._free_pairs(before), split_columns(self.orphans))
+        self._fill_pairs(self._free_pairs(before), _column_pairs(self.orphans))
         self.orphans = []
 
     def _free_pairs(self, before: str | None) -> list[tuple[str, str]]:
@@ -288,7 +304,11 @@ class _Reader:
 
     def _fill_pairs(self, keys: list[tuple[str, ...]], pairs: list[ColumnPair]) -> None:
         for (left, right), pair in zip(keys, pairs, strict=False):
-            for key, items in ((left, pair.left), (right, pair.right)):
+            columns = ((left, pair.left), (right, pair.right))
+            if bool(pair.left) != bool(pair.right):  # one list: its column is told by what it lists
+                items = pair.left or pair.right
+                columns = ((_column_for((left, right) if pair.left else (right, left), items), items),)
+            for key, items in columns:
                 if not items:
                     continue
                 self.fields[key] = "\n".join(items)
@@ -302,20 +322,22 @@ class _Reader:
         if self.orphans:
             self._place_orphans(None)
 
-    def _is_late_heading(self, cells: list[str]) -> bool:
-        """An instansi/unit heading line met inside a one-value field.
+    def _late_heading(self, cells: list[str]) -> str | None:
+        """An instansi/unit heading met inside a one-value field, or None.
 
         OCR of the identity page reads the logo cell (office names in capitals) in the
         middle of the label column, so "PEMERINTAH KAB. X" can land between "Disahkan
-        Oleh" and the signer's name. Only capitals that name an office count, and only
+        Oleh" and the signer's name, or run into the name on one line ("KECAMATAN X
+        Budi Santoso, S.IP"): the heading is then the line's leading capitals (see
+        :func:`leading_heading`). Only capitals that name an office count, and only
         while instansi or unit is still unknown: a jabatan such as "Kepala Dinas" is neither.
         """
         if len(cells) != 1 or not set(self.pending) <= SCALAR_KEYS:
-            return False
-        text = clean(cells[0])
-        if not text.isupper() or ("instansi" in self.fields and "unit" in self.fields):
-            return False
-        return bool(heading_parts(text))
+            return None
+        if "instansi" in self.fields and "unit" in self.fields:
+            return None
+        said = " ".join(line for line in self.stream if line)
+        return leading_heading(clean(cells[0]), said)
 
     def flush(self) -> None:
         """Hand the content collected since the last label(s) to those labels."""
@@ -325,18 +347,42 @@ class _Reader:
             self._set(key, lines, _blocks(lines))
         keys = [key for key in self.pending if key not in self.aligned]
         lines = [line for line in self.stream if line is not None]
-        if tuple(keys) in PAIRS and is_side_by_side(lines):
-            pairs = split_columns(lines)
-            self._fill_pairs([tuple(keys), *self._free_pairs(None)], pairs)
+        pair = self._pair_of(keys)
+        if pair and is_side_by_side(lines):
+            self._fill_pairs([pair, *self._pairs_after(pair)], _column_pairs(lines))
         elif keys:
-            self._assign(keys, _blocks(self.stream))
+            cut = _next_pair_start(self.stream) if pair else len(self.stream)
+            self._assign(keys, _blocks(self.stream[:cut]))
+            if pair and (rest := [line for line in self.stream[cut:] if line is not None]):
+                self._fill_pairs(self._pairs_after(pair), _column_pairs(rest))
         for key, printed in self.pending.items():
             if key not in self.fields:
                 self.notes.append(RawNote("identity-field-empty", f"'{printed}' is present but blank."))
         self.pending, self.stream, self.aligned = {}, [], {}
 
+    def _pair_of(self, keys: list[str]) -> tuple[str, str] | None:
+        """The side-by-side pair whose lists follow these labels: both printed, or one whose partner is not."""
+        for pair in PAIRS:
+            if tuple(keys) == pair or (len(keys) == 1 and keys[0] in pair
+                                       and not (set(pair) - set(keys)) & self.present):
+                return pair
+        return None
+
+    def _pairs_after(self, pair: tuple[str, str]) -> list[tuple[str, str]]:
+        """The page's pairs printed after ``pair`` whose labels are not printed and that are still empty."""
+        taken = self.present | set(self.fields) | set(self.pending)
+        return [later for later in PAIRS[PAIRS.index(pair) + 1:] if not set(later) & taken]
+
     def _assign(self, keys: list[str], blocks: list[list[str]]) -> None:
         lines = [line for line in self.stream if line is not None]
+        pair = tuple(keys)
+        if pair in PAIRS and blocks:
+            # One list per column, in page order; a column the page left empty is told by the items.
+            slots = [*pair, *(key for later in self._pairs_after(pair) for key in later)]
+            self._place_blocks(slots, blocks, set(pair))
+            return
+        if len(keys) == 1 and keys[0] not in SCALAR_KEYS:
+            blocks = self._claim_strays(keys[0], blocks)
         if len(blocks) > len(keys):
             keys = self._with_missing_partners(keys, len(blocks))
         if len(keys) == 1 or len(blocks) <= 1:
@@ -348,16 +394,52 @@ class _Reader:
             mine = blocks[k:k + 1] if k < len(keys) - 1 else blocks[k:]
             self._set(key, lines, mine)
 
+    def _claim_strays(self, key: str, blocks: list[list[str]]) -> list[list[str]]:
+        """The lists under ``key`` less those that clearly are another, unlabelled and still empty list.
+
+        OCR puts a label line after its values, or loses it: a list of regulations
+        after the records of "Pencatatan dan Pendataan" is the Dasar Hukum, not more
+        records. A list moves only when most of its items have the other list's mark.
+        """
+        kept = blocks[:1]
+        for block in blocks[1:]:
+            free = [other for other in _LIST_CUES
+                    if other != key and other not in self.present and other not in self.fields]
+            best = max(free, key=lambda other: _fit(other, block), default=None)
+            if best is not None and _fit(best, block) > max(0.5, _fit(key, block)):
+                self.fields[best] = "\n".join(block)
+                self.notes.append(RawNote("label-missing", f"The label of '{best}' is missing; its list was "
+                                                           "told by its items."))
+            else:
+                kept.append(block)
+        return kept
+
+    def _place_blocks(self, slots: list[str], blocks: list[list[str]], printed: set[str]) -> None:
+        """Give ``blocks`` to the list fields ``slots`` (page order), each to the first of the next ones its items fit.
+
+        Only the labels in ``printed`` were seen; lists placed under others are noted.
+        Lists left when the slots run out join the last one placed.
+        """
+        key = slots[0]
+        for block in blocks:
+            if slots:
+                key = _column_for(slots[:3], block)
+                slots = slots[slots.index(key) + 1:]
+                if key not in printed:
+                    self.notes.append(RawNote("label-missing", f"The label of '{key}' is missing; its list was "
+                                                               "placed by the page's order of lists and its items."))
+            self.fields[key] = "\n".join([*filter(None, [self.fields.get(key)]), *block])
+
     def _with_missing_partners(self, keys: list[str], wanted: int) -> list[str]:
-        """Add the unprinted partner of a side-by-side pair when there is a list too many."""
+        """Add the unprinted, still empty partner of a side-by-side pair when there is a list too many."""
         out = list(keys)
         for left, right in PAIRS:
             if len(out) >= wanted:
                 break
-            if right in out and left not in self.present and left not in out:
+            if right in out and left not in self.present | self.fields.keys() and left not in out:
                 out.insert(out.index(right), left)
                 missing = left
-            elif left in out and right not in self.present and right not in out:
+            elif left in out and right not in self.present | self.fields.keys() and right not in out:
                 out.insert(out.index(left) + 1, right)
                 missing = right
             else:
@@ -383,6 +465,29 @@ class _Reader:
             self.fields["nama"] = _TRAILING_TICKS.sub("", nama)
             self.notes.append(RawNote("stray-mark", f"A check mark follows the Nama SOP '{self.fields['nama']}';"
                                                     " dropped."))
+
+
+def leading_heading(text: str, context: str = "") -> str | None:
+    """The office heading ``text`` opens with, in capitals, or None; what follows it is another cell's text.
+
+    A whole line of capitals naming an office is the heading. Otherwise the heading
+    ends after the last of its leading capital words that ``context`` (the jabatan
+    printed before, "Camat Mayong") also names, or else where the capitals end: the
+    signer's name that OCR ran into it ("KECAMATAN MAYONG HENDRA W., M.Si") starts there.
+    """
+    if text.isupper():
+        return text if heading_parts(text) else None
+    words = text.split()
+    caps = 0
+    while caps < len(words) and words[caps].isupper() and any(ch.isalpha() for ch in words[caps]):
+        caps += 1
+    known = {w.casefold() for w in re.findall(r"\w+", context)}
+    shared = [k for k in range(1, caps) if words[k].strip(",.").casefold() in known]
+    cut = shared[-1] + 1 if shared else caps
+    heading = " ".join(words[:cut]).strip(" ,")
+    if not heading or not heading_parts(heading) or not text.startswith(heading):
+        return None
+    return heading
 
 
 def heading_parts(text: str) -> dict[str, str]:
@@ -445,6 +550,59 @@ def _blocks(stream: Iterable[str | None]) -> list[list[str]]:
     if current:
         blocks.append(current)
     return blocks
+
+
+def _next_pair_start(stream: list[str | None]) -> int:
+    """Where the next pair's lists begin inside one pair's content (see :func:`_opens_row`), or the end."""
+    started = False
+    for k, line in enumerate(stream):
+        if line is None:
+            continue
+        if started and _opens_row(line):
+            return k
+        started = True
+    return len(stream)
+
+
+def _opens_row(line: str) -> bool:
+    """A line that opens a row of two lists whose left item is unnumbered.
+
+    With the next pair's labels lost, OCR runs on from a list into the next row of
+    the page, whose first line holds both columns ("Apabila SOP ini tidak
+    dilaksanakan ... 1) Sekretaris : Lembar disposisi"): a new item (a capital
+    first) with a second list's "1)" in its middle. A wrapped item goes on in lower case.
+    """
+    text = line.strip()
+    return text[:1].isupper() and is_side_by_side([text])
+
+
+def _column_pairs(lines: list[str]) -> list[ColumnPair]:
+    """:func:`split_columns` over each row of side-by-side lists, rows cut where one opens (:func:`_opens_row`)."""
+    rows: list[list[str]] = []
+    for line in lines:
+        if not rows or _opens_row(line):
+            rows.append([])
+        rows[-1].append(line)
+    return [pair for row in rows for pair in split_columns(row)]
+
+
+def _column_for(keys: Sequence[str], items: list[str]) -> str:
+    """The list field among ``keys`` (the next columns in page order) that a list belongs in.
+
+    The first, unless a later one's kind of item fits the items better: each list
+    of the page holds its own kind (regulations, skills, SOP names, warnings,
+    records; the equipment list is what is left), so when a row has only one
+    list, or its labels are lost, the items tell its column.
+    """
+    return max(keys, key=lambda key: (_fit(key, items), -keys.index(key)))
+
+
+def _fit(key: str, items: list[str]) -> float:
+    """Share of ``items`` that look like items of list ``key``; 0.5 for the equipment list, which has no mark."""
+    cue = _LIST_CUES.get(key)
+    if cue is None or not items:
+        return 0.5
+    return sum(bool(cue.search(_ITEM_NUMBER.sub("", item))) for item in items) / len(items)
 
 
 def _regulations_first(keys: list[str], blocks: list[list[str]]) -> tuple[list[str], list[list[str]]]:

@@ -26,12 +26,13 @@ HEADER_ANCHORS = frozenset({
 #: Role words that start a label and want a qualifier ("Kasubag" ... "Umum").
 OPEN_HEADS = frozenset({
     "kasubag", "kasubbag", "kasub", "kabag", "kasi", "kasie", "kepala", "sekretaris", "anggota", "ketua",
-    "pengadministrasi", "fungsional", "pengelola", "kaur", "kabid", "wakil", "bendahara", "pejabat",
+    "pengadministrasi", "fungsional", "pengelola", "kaur", "kabid", "wakil", "bendahara", "pejabat", "pranata",
 })
 #: Role words that are a label on their own ("Camat", "Staf").
 CLOSED_HEADS = frozenset({
     "staf", "staff", "camat", "lurah", "kades", "bupati", "sekda", "tim", "pemohon", "masyarakat",
     "sekcam", "jfu", "operator", "petugas", "pimpinan", "walikota", "gubernur", "admin", "sekdes",
+    "kadis", "kabid", "sekdis", "kaban", "seklur", "statistisi", "direktur", "menteri", "prakom",
 })
 #: Words that continue a role label begun on an earlier header line.
 TAILS = frozenset({
@@ -40,25 +41,37 @@ TAILS = frozenset({
     "bidang", "program", "umpeg", "pelayanan", "kesejahteraan", "sosial", "ketentraman", "ketertiban",
     "pembangunan", "pemberdayaan", "masyarakat", "tim", "teknis", "kabupaten", "bagian", "subbag",
     "sekretariat", "kesos", "ekbang", "tata", "usaha", "kasi", "dinas", "badan", "loket",
+    "penyusun", "monev", "renkeu", "proglap", "kerja", "bps", "kota", "provinsi", "sub", "subbagian", "komputer",
+    "pem", "statistisi", "pengeluaran", "penerimaan",
 })
 ROLE_WORDS = OPEN_HEADS | CLOSED_HEADS | TAILS
 #: Qualifiers that usually go with a head word: breaks ties when two open labels could take one.
+_KASUBAG = {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg", "evapor",
+            "renkeu", "proglap"}
 AFFINITY = {
-    "kasubag": {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg"},
+    "kasubag": _KASUBAG,
+    "kasubbag": _KASUBAG,
+    "kasub": _KASUBAG,
     "sekretaris": {"kecamatan", "camat", "desa", "daerah", "kelurahan", "dinas", "badan"},
-    "kepala": {"seksi", "desa", "bidang", "bagian", "subbag", "dinas", "badan"},
-    "kasi": {"pemerintahan", "trantib", "pmd", "pelayanan", "kesos", "ekbang", "pembangunan"},
-    "tim": {"monitoring", "sakip", "teknis"},
-    "kasubbag": {"umum", "kepegawaian", "perencanaan", "keuangan", "evaluasi", "pelaporan", "program", "umpeg"},
+    "kepala": {"seksi", "desa", "bidang", "bagian", "subbag", "dinas", "badan", "bps", "sub", "subbagian", "umum",
+               "kabupaten", "kota", "provinsi"},
+    "kasi": {"pemerintahan", "trantib", "pmd", "pelayanan", "kesos", "ekbang", "pembangunan", "pem"},
+    "tim": {"monitoring", "sakip", "teknis", "penyusun", "monev", "kerja"},
     "anggota": {"tim"},
     "staf": {"umum", "teknis", "pelaksana"},
     "petugas": {"pelayanan", "loket"},
+    "fungsional": {"umum", "statistisi"},
+    "pranata": {"komputer"},
+    "bendahara": {"pengeluaran", "penerimaan"},
+    "pengadministrasi": {"kepegawaian", "umum", "keuangan"},
 }
 UNITS = frozenset({"detik", "dtk", "menit", "mnt", "jam", "hari", "hr", "minggu", "mgg", "bulan", "bln"})
 #: Short tokens that are real words in SOP cells, not symbol debris.
 #: Word endings OCR puts on the next line without a hyphen ("menandatanga" / "ni").
 SUFFIX_FRAGMENTS = frozenset({"ni", "nya", "kan"})
-SHORT_WORDS = frozenset({"yg", "di", "ke", "dg", "dr", "ya", "&", "sd", "pd", "no", "tu", "dll", "an", "/"}
+SHORT_WORDS = frozenset({"yg", "di", "ke", "dg", "dr", "ya", "&", "sd", "pd", "no", "tu", "dll", "an", "/",
+                         "dan", "dgn", "utk", "per", "tgl", "ttd", "sdh", "tim", "ada", "hal", "dsb",
+                         "rt", "rw", "sk", "kk", "uu"}
                          | SUFFIX_FRAGMENTS)
 STEP_NO = re.compile(r"(\d{1,3})[.,]?")
 #: A numbered list item ("3)", "2."): identity-page lists, never a header line, whatever role words follow.

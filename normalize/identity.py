@@ -39,6 +39,9 @@ NIP_LENGTH = 18
 _ITEM_MARK = re.compile(r"^\s*(?:(\d{1,2})\s*[.)]|[a-z]\s*[.)]|[-•*·–])\s*")
 _SOP_PREFIX = re.compile(
     r"^\s*(?:standar\s+operasional\s+prosedur\s*(?:\(\s*sop\s*\))?|s\.?o\.?p\.?)\s*[:.\-]?\s*", re.I)
+#: A person's name, not a jabatan: an honorific before it ("Ir.", "Hj.") or a degree after a comma (", M.Si").
+#: Told apart when the signer cell lost its jabatan line and one line stands before the NIP.
+_PERSON = re.compile(r"^\s*(?:Dr|Drs|Dra|Ir|H|Hj|Prof)\.\s|,\s*(?:[A-Z][A-Za-z]{0,3}\.?){1,3}\s*$")
 _STRAY_MARKS = re.compile(r"[\s✓✔√☑✗✘]+$")
 
 
@@ -149,7 +152,8 @@ def _split_name_block(lines: list[str]) -> tuple[str | None, str | None]:
     if len(lines) == 1:
         parts = re.split(r"\s{2,}", lines[0].strip())
         if len(parts) == 1:
-            return clean_text(parts[0]), None
+            alone = clean_text(parts[0])
+            return (None, alone) if _PERSON.search(parts[0]) else (alone, None)
         lines = parts
     return clean_text(" ".join(lines[:-1])), clean_text(lines[-1])
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from sopbaku.errors import ConfigError
 
@@ -47,6 +49,8 @@ class Registry:
     roles: dict[str, Role]
     aliases: dict[str, str]  # folded alias -> role id
     abbreviations: dict[str, str] = field(default_factory=dict)
+    #: words naming another office ("Sekretaris Badan"): after them a position is not the alias it starts with
+    offices: set[str] = field(default_factory=set)
 
     def fold(self, label: str) -> str:
         """Lowercase ASCII words with abbreviations expanded: the form aliases are compared in."""
@@ -62,25 +66,49 @@ class Registry:
             return None, 0.0
         if folded in self.aliases:
             return self.roles[self.aliases[folded]], 100.0
-        best = process.extractOne(folded, list(self.aliases), scorer=fuzz.ratio)
-        if best is None:
+        ranked = process.extract(folded, list(self.aliases), scorer=fuzz.ratio, limit=FUZZY_CANDIDATES)
+        if not ranked:
             return None, 0.0
-        alias, score, _ = best
-        if score >= threshold:
-            return self.roles[self.aliases[alias]], float(score)
+        for alias, score, _ in ranked:
+            if score >= threshold and self._covers(folded, alias):
+                return self.roles[self.aliases[alias]], float(score)
         prefix = self._longest_prefix_alias(folded)
         if prefix is not None:
             return self.roles[self.aliases[prefix]], float(threshold)
-        return None, float(score)
+        return None, float(ranked[0][1])
+
+    def _covers(self, folded: str, alias: str) -> bool:
+        """Every word of ``alias`` is in ``folded`` up to OCR noise, or stands where a garbled word is.
+
+        "sekretaris badan" scores close to "sekretaris desa" and "kepala balai" to "kepala badan", but
+        the word that tells the office apart is a real word, not the alias's: such a label stays its own
+        role. A word no alias and no office uses ("ban" in "ban kepegawaian") is OCR garble and may stand
+        for one alias word.
+        """
+        words = folded.split()
+        if len(words) < len(alias.split()) and _same_word(alias.replace(" ", ""), "".join(words)):
+            return True  # words OCR ran together: "statumum" for "staf umum"
+        pieces = words + [a + b for a, b in pairwise(words)]
+        missing = [w for w in alias.split() if not any(_same_word(w, p) for p in pieces)]
+        alias_words = set(alias.split())
+        garbled = [p for p in words if not any(_same_word(w, p) for w in alias_words)
+                   and p not in self.words and p not in self.offices]
+        return len(missing) <= len(garbled)
+
+    @cached_property
+    def words(self) -> set[str]:
+        """Every word of every alias (read once the registry is loaded)."""
+        return {w for alias in self.aliases for w in alias.replace("/", " ").split()}
 
     def _longest_prefix_alias(self, folded: str) -> str | None:
         """The longest alias the label starts with, word-wise: "camat bungursari" -> "camat",
-        "statistisi ahli muda" -> "statistisi" (a position followed by a place or a grade)."""
+        "statistisi ahli muda" -> "statistisi" (a position followed by a place or a grade);
+        never when the rest names another office ("sekretaris inspektorat" is no "sekretaris")."""
         words = folded.split()
         for n in range(len(words) - 1, 0, -1):
             head = " ".join(words[:n])
             if head in self.aliases:
-                return head
+                return None if self.offices & set(words[n:]) else head
         return None
 
     def similarity(self, label: str, role_id: str) -> float:
@@ -88,6 +116,16 @@ class Registry:
         folded = self.fold(label)
         names = [a for a, rid in self.aliases.items() if rid == role_id]
         return max((fuzz.ratio(folded, a) for a in names), default=0.0)
+
+
+#: Fuzzy candidates looked at, best first, for one whose words the label covers.
+FUZZY_CANDIDATES = 5
+#: Similarity (0-1) from which a label word (or two adjacent ones, "sa kip") reads as an alias word.
+WORD_SIMILARITY = 0.7
+
+
+def _same_word(word: str, piece: str) -> bool:
+    return word == piece or (len(word) > 3 and Levenshtein.normalized_similarity(word, piece) >= WORD_SIMILARITY)
 
 
 def _load_yaml(text: str, origin: str) -> dict:
@@ -102,6 +140,7 @@ def _load_yaml(text: str, origin: str) -> dict:
 
 def _merge(reg: Registry, data: dict, origin: str) -> None:
     reg.abbreviations.update({str(k).lower(): str(v).lower() for k, v in (data.get("abbreviations") or {}).items()})
+    reg.offices.update(str(w).lower() for w in data.get("offices") or [])
     for entry in data.get("roles") or []:
         if not isinstance(entry, dict) or not re.fullmatch(r"[a-z0-9_]+", str(entry.get("id", ""))):
             raise ConfigError(f"{origin}: every role needs an id of lowercase letters, digits and '_': {entry!r}")
@@ -159,10 +198,34 @@ def _tokens(text: str) -> set[str]:
     return set(text.split())
 
 
+def _credible(labels: list[str], prior: list[str | None], registry: Registry, threshold: float) -> bool:
+    """Whether a later header reads as the table's header: one label names a known role or its column's role.
+
+    Readers take a body row for a repeated header now and then (an OCR row that
+    repeats "Keterangan" three times); its words ("Surat", "Ahli Waris") are no
+    roles, and a true repeated header always has a label the registry or the
+    first page confirms.
+    """
+    for col, label in enumerate(labels):
+        if not registry.fold(label):
+            continue
+        if registry.match(label, threshold)[0] is not None:
+            return True
+        rid = prior[col] if col < len(prior) else None
+        if rid is not None and registry.similarity(label, rid) >= threshold:
+            return True
+    return False
+
+
 def resolve_segments(segment_labels: list[list[str]], registry: Registry, threshold: float) -> ResolvedRoles:
-    """Map every segment's role labels to ids, using the first header as the prior for later ones."""
+    """Map every segment's role labels to ids, using the first header as the prior for later ones.
+
+    The first header that has labels is taken as read; a later one that is not
+    :func:`_credible` adds no role and maps no column.
+    """
     out = ResolvedRoles(roles=[], labels={}, columns=[], unknown=[])
     first: list[str | None] = []
+    primary: int | None = None
 
     def add(role: Role, label: str) -> str:
         if role.id not in out.labels:
@@ -174,13 +237,18 @@ def resolve_segments(segment_labels: list[list[str]], registry: Registry, thresh
 
     for seg_no, labels in enumerate(segment_labels):
         cols: list[str | None] = []
+        if primary is None and any(registry.fold(label) for label in labels):
+            primary = seg_no
+        elif primary is not None and not _credible(labels, first, registry, threshold):
+            out.columns.append([None] * len(labels))
+            continue
         for col, raw_label in enumerate(labels):
             label = " ".join(raw_label.split())
             if not registry.fold(label):
                 cols.append(None)
                 continue
             role, _ = registry.match(label, threshold)
-            prior = first[col] if seg_no > 0 and col < len(first) else None
+            prior = first[col] if seg_no != primary and col < len(first) else None
             if prior is not None and (role is None or role.id == prior) and (
                 role is not None or registry.similarity(label, prior) >= POSITIONAL_MIN_SCORE
             ):
@@ -190,14 +258,17 @@ def resolve_segments(segment_labels: list[list[str]], registry: Registry, thresh
                 prior_words = _tokens(registry.fold(" ".join(out.labels[prior])))
                 if _tokens(registry.fold(label)) <= prior_words:
                     role = next(r for r in out.roles if r.id == prior)
-            if role is not None and seg_no == 0 and _claimed_twice(role.id, labels, registry, threshold):
+            if role is not None and seg_no == primary and _claimed_twice(role.id, labels, registry, threshold):
                 role = None  # two columns of one header are never one role: keep them apart
+            if role is None and seg_no != primary:
+                cols.append(None)  # a later page adds only roles the registry knows: the first page read the rest
+                continue
             if role is None:
                 role = Role(slug(label), label)
                 out.unknown.append(label)
             cols.append(add(role, label))
         out.columns.append(cols)
-        if seg_no == 0:
+        if seg_no == primary:
             first = cols
     return out
 

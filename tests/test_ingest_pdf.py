@@ -24,9 +24,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from sopbaku import evaluate, ingest, jsonio, pipeline
 from sopbaku.errors import EncryptedPdfError, ExitCode, InputFileError
-from sopbaku.ingest.layout import Table
+from sopbaku.ingest.layout import Segment, Table
 from sopbaku.ingest.pdf import read_pages
-from sopbaku.ingest.pdf_vector import Rule, classify_outline, merge_rules, prune_dangling
+from sopbaku.ingest.pdf_vector import classify_outline, merge_rules, prune_dangling
 from sopbaku.render.libreoffice import convert_to_pdf
 from sopbaku.synth.generate import generate
 
@@ -153,10 +153,10 @@ def test_smooth_outlines_are_terminators_or_round_connectors():
 
 
 def test_connector_lines_are_pruned_and_the_grid_stays():
-    grid = [Rule(True, y, 0, 100) for y in (0, 30, 60)] + [Rule(False, x, 0, 60) for x in (0, 50, 100)]
-    connectors = [Rule(False, 25, 12, 48),  # an arrow down from one symbol to the next, across a row rule
-                  Rule(True, 40, 30, 70),  # the line joining the symbols of a shared step, across a column rule
-                  Rule(True, 52, 60, 80), Rule(False, 80, 20, 52)]  # an elbow: its pieces only meet each other
+    grid = [Segment("h", y, 0, 100) for y in (0, 30, 60)] + [Segment("v", x, 0, 60) for x in (0, 50, 100)]
+    connectors = [Segment("v", 25, 12, 48),  # an arrow down from one symbol to the next, across a row rule
+                  Segment("h", 40, 30, 70),  # the line joining the symbols of a shared step, across a column rule
+                  Segment("h", 52, 60, 80), Segment("v", 80, 20, 52)]  # an elbow: its pieces only meet each other
     kept = prune_dangling(merge_rules(grid + connectors, 0.5, 1.0), 1.0)
     assert sorted((r.horizontal, r.pos) for r in kept) == sorted((r.horizontal, r.pos) for r in grid)
 

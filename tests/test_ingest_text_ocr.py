@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from sopbaku.ingest import read, text_ocr, text_ocr_vocab
+from sopbaku.ingest import read, text_ocr, text_ocr_scraps, text_ocr_split, text_ocr_vocab, text_ocr_waktu
 from sopbaku.raw import RawSop
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -142,7 +142,7 @@ def test_step_numbers_follow_the_sequence_through_misreads_and_gaps():
     (["Tersusun", "dan tercu-", "kupinya", "perminta-an"], "Tersusun dan tercukupinya permintaan"),
 ])
 def test_line_pieces_of_a_cell_are_joined(pieces, joined):
-    assert text_ocr._join_lines(pieces) == joined
+    assert text_ocr_split.join_lines(pieces) == joined
 
 
 @pytest.mark.parametrize(("lines", "text"), [
@@ -151,10 +151,12 @@ def test_line_pieces_of_a_cell_are_joined(pieces, joined):
     ([["RKT", "yg", "|", "30", "RKT", "KEC"], ["diparaf", "|", "Menit", "|yg"]], "30 Menit"),
     ([["|1", "Tersusun"], ["jam", "dan", "tercu-"]], "1 jam"),  # a ruling glued to the number
     ([["Membuat", "konsep"], ["nota", "5", "."]], None),  # no unit anywhere: a lone digit is debris
+    ([["Formulir", "permohonan", "5menit", "|", "Berkas"]], "5menit"),  # OCR lost the space
+    ([["Laporan", "Kinerja", "1Hari", "Tanda"], ["terima", "2", "jam"]], "1Hari"),
 ])
 def test_the_duration_is_found_even_split_over_lines(lines, text):
     tokens = [text_ocr_vocab.tokens(" ".join(line)) for line in lines]
-    found = text_ocr._find_waktu(tokens, bare_ok=False)
+    found = text_ocr_waktu.find_waktu(tokens, bare_ok=False)
     assert (found.text if found else None) == text
 
 
@@ -288,3 +290,223 @@ def test_the_next_sops_identity_page_is_not_read_as_a_page_of_this_table():
     assert [len(sop.rows) for sop in sops] == [2, 1]
     assert [len(sop.segments) for sop in sops] == [1, 1]
     assert "Surat Keterangan Tidak Mampu" in (sops[1].identity.get("nama") or "")
+
+
+# --------------------------------------------------------------------------- rows, cells and scraps (issue 2)
+
+HEADER = "No Kegiatan Camat Staf Persyaratan/Kelengkapan Waktu Output Keterangan"
+
+
+def test_a_loosely_read_column_word_among_officials_titles_does_not_open_a_table():
+    # "Kewenangan" is two letters from "Keterangan"; with "Bupati" and "Camat" it looked like a header line.
+    lines = ["Nama SOP Pengusulan Kenaikan Pangkat", "Dasar Hukum",
+             "3. Peraturan Bupati Nomor 22 Tahun 2017 tentang Pelimpahan Sebagian",
+             "Kewenangan Bupati kepada Camat",
+             "4. Undang-Undang Nomor 5 Tahun 2014 tentang Aparatur Sipil Negara",
+             "1. SOP Pengelolaan Surat Masuk 1. Printer",
+             "", "", "SOP Pengusulan Kenaikan Pangkat", HEADER,
+             "1 | Memerintahkan penyusunan usulan Lembar disposisi 10 menit | Disposisi",
+             "2 | Menyusun draf usulan Disposisi 2 hari | Konsep usulan"]
+    sops = text_ocr.parse(lines)
+    assert len(sops) == 1
+    assert [row.kegiatan for row in sops[0].rows] == ["Memerintahkan penyusunan usulan", "Menyusun draf usulan"]
+    assert "Kewenangan" in sops[0].identity.get("dasar_hukum", "")
+
+
+def test_a_printed_number_the_sequence_goes_on_from_is_taken_after_rows_that_lost_theirs():
+    assert text_ocr._sequence([1, 2, 3, 8, 9]) == [1, 2, 3, 8, 9]  # four rows lost their numbers
+    assert text_ocr._sequence([1, 6], room=[0, 4]) == [1, 6]  # four lines there could start a row
+    assert text_ocr._sequence([1, 6], room=[0, 1]) == [1, None]  # one could: 6 is a number in a cell
+    assert text_ocr._sequence([1, 2, 40]) == [1, 2, None]
+
+
+def test_rows_between_a_number_and_one_printed_four_rows_later_are_each_a_row():
+    lines = [HEADER,
+             "1 | Menerima berkas permohonan Formulir 10 menit | Berkas",
+             "Memeriksa berkas permohonan Berkas 15 menit | Berkas lengkap",
+             "Mencatat permohonan dalam buku Berkas lengkap 5 menit | Buku register",
+             "register",
+             ": Membuat konsep surat keterangan Buku register 15 menit | Konsep surat",
+             "Memberi paraf pada konsep surat Konsep surat 10 menit | Konsep diparaf",
+             "6 | Menandatangani surat keterangan Konsep diparaf 8 menit | Surat keterangan",
+             "7 1 Menyerahkan surat keterangan Surat keterangan 6 menit | Tanda terima"]
+    rows = text_ocr.parse(lines)[0].rows
+    assert [row.no for row in rows] == ["1", "", "", "", "", "6", "7"]
+    assert [row.waktu for row in rows] == ["10 menit", "15 menit", "5 menit", "15 menit", "10 menit", "8 menit",
+                                           "6 menit"]
+    assert rows[6].kegiatan == "Menyerahkan surat keterangan"  # the stray "1" after the number is no boundary
+
+
+def test_lines_of_symbol_scraps_under_a_row_stay_out_of_its_cells():
+    lines = [HEADER,
+             "1 | Menyusun draf laporan berdasarkan Data pendukung 2 hari | Draf laporan",
+             "bahan yang telah dihimpun “aa",
+             "KEREN",
+             "Pee en",
+             "2 | Memeriksa draf laporan Draf laporan 30 menit | Laporan diparaf",
+             "jeena Paten",
+             "3 | Menandatangani laporan Laporan diparaf 15 menit | Laporan"]
+    sop = text_ocr.parse(lines)[0]
+    cells = " ".join(f"{r.kegiatan} {r.kelengkapan} {r.output}" for r in sop.rows)
+    assert not {"KEREN", "Pee", "en", "jeena", "Paten", "“aa"} & set(cells.split())
+    assert sop.rows[0].kegiatan == "Menyusun draf laporan berdasarkan bahan yang telah dihimpun"  # printed once: kept
+    assert [row.output for row in sop.rows] == ["Draf laporan", "Laporan diparaf", "Laporan"]
+    assert any("'KEREN'" in note.message for note in sop.notes if note.code == "ocr-low-confidence")
+
+
+def test_a_lower_number_opening_a_kegiatan_is_a_misread_step_number():
+    verbs = [True, True, True, True, True]
+    assert text_ocr._sequence([1, 2, 3, 1, 6], verbs=verbs) == [1, 2, 3, 4, 6]  # "1 Mengetik" where 4 was printed
+    assert text_ocr._sequence([1, 2, 3, 1, 6], verbs=[True, True, True, False, True]) == [1, 2, 3, None, 6]
+
+
+def test_a_table_of_bare_durations_keeps_its_single_digit_ones_when_ocr_lost_the_header_unit():
+    lines = ["No Kegiatan Camat Staf Persyaratan/Kelengkapan Output Keterangan",
+             "1 | Menerima berkas permohonan Formulir 7 Berkas permohonan",
+             "2 1 Memeriksa berkas Berkas permohonan 15 Berkas lengkap",
+             "3 | Menandatangani surat Konsep surat 450 Surat"]
+    rows = text_ocr.parse(lines)[0].rows
+    assert [row.waktu for row in rows] == ["7", "15", "450"]
+    assert rows[0].kelengkapan == "Formulir" and rows[0].output == "Berkas permohonan"
+
+
+def test_keterangan_printed_after_the_output_is_read_into_its_own_cell():
+    lines = ["Nama SOP Penyusunan Laporan Kinerja", "Keterkaitan", "1) SOP Pelaksanaan Rapat",
+             "2) SOP Penomoran Surat", "3) SOP Pengiriman Surat", "", "", "SOP Penyusunan Laporan Kinerja", HEADER,
+             "1 | Memerintahkan penyusunan Surat edaran 10 menit | Disposisi",
+             "laporan kinerja",
+             "2 | Menyusun konsep laporan Disposisi 2 jam | Konsep laporan | SOP Pelaksanaan Rapat",
+             "kinerja",
+             "3 | Memeriksa konsep laporan Konsep laporan 30 menit | Laporan diparaf",
+             "kinerja",
+             "4 | Menandatangani laporan Laporan diparaf 15 menit | Laporan kinerja | SOP Penomoran Surat",
+             "kinerja",
+             "5 | Mengirimkan laporan kinerja Laporan kinerja 20 menit | Bukti kirim | SOP Pengiriman Surat",
+             "6 | Mengarsipkan laporan Bukti kirim 10 menit | Arsip laporan",
+             "kinerja"]
+    rows = text_ocr.parse(lines)[0].rows
+    assert [row.output for row in rows] == ["Disposisi", "Konsep laporan", "Laporan diparaf", "Laporan kinerja",
+                                            "Bukti kirim", "Arsip laporan"]
+    assert [row.keterangan for row in rows] == ["", "SOP Pelaksanaan Rapat", "", "SOP Penomoran Surat",
+                                                "SOP Pengiriman Surat", ""]
+    assert all(row.kegiatan.endswith("kinerja") for row in rows)
+
+
+def test_a_last_row_that_lost_its_number_above_the_signer_block_stays_a_row():
+    lines = [HEADER, "",
+             "Membuat konsep rekomendasi izin Berkas terverifikasi 20 menit | Konsep rekomendasi",
+             "keramaian",
+             "",
+             "Menandatangani rekomendasi izin Konsep rekomendasi 15 menit | Rekomendasi izin",
+             "keramaian",
+             "",
+             "Menerima rekomendasi izin keramaian Rekomendasi izin Rekomendasi izin",
+             "",
+             "Tanete Riattang, 21 Februari 2022",
+             "Camat Tanete Riattang",
+             "",
+             "H. Ir. Sri Siregar, M.Stat",
+             "NIP. 19771219 199906 1 006"]
+    sop = text_ocr.parse(lines)[0]
+    assert [row.kegiatan.split()[0] for row in sop.rows] == ["Membuat", "Menandatangani", "Menerima"]
+    assert sop.signature.startswith("Tanete Riattang, 21 Februari 2022")
+
+
+def test_the_dump_itself_tells_symbol_scraps_from_words():
+    lines = ["Memberikan Surat Edaran Disposisi SE", "Memberikan EKT & pencukupannya SE Bupati",
+             "Menyusun draf laporan Surat edaran", "KEREN", "PA NA", "Pn PA ea", "Jika PA Konsep laporan",
+             "Mengirim nota ke Bid dan bagian", "Bid dan pengambilan", "Pee RA"]
+    lexicon = text_ocr_scraps.Lexicon(lines)
+    assert [lexicon.is_scrap(t) for t in ("KEREN", "PA", "“aa", "Pee", "ea")] == [True] * 5
+    assert [lexicon.is_scrap(t) for t in ("SE", "Bid", "dan", "draf", "laporan", "pencukupannya")] == [False] * 6
+    assert lexicon.is_scrap_line(["Pee", "RA"]) and lexicon.is_scrap_line(["jeena", "Paten"])
+    assert not lexicon.is_scrap_line(["laporan"]) and not lexicon.is_scrap_line(["Surat", "edaran"])
+
+
+def test_row_lines_full_of_a_column_word_do_not_open_a_new_page():
+    lines = ["SOP Pelayanan Surat Keterangan Tidak Mampu", HEADER,
+             "1 | Memberi paraf pada konsep Surat Konsep Surat 10 Menit | Konsep Surat",
+             "Keterangan Tidak Mampu Keterangan Tidak Keterangan Tidak",
+             "Mampu yang telah Mampu yang telah",
+             "diparaf diparaf",
+             "2 | Menandatangani Surat Keterangan Konsep Surat 8 Menit Surat Keterangan Tidak",
+             "Tidak Mampu Keterangan Tidak Mampu yang telah",
+             "Mampu yang telah ditandatangani"]
+    sops = text_ocr.parse(lines)
+    assert len(sops) == 1 and len(sops[0].segments) == 1
+    rows = sops[0].rows
+    assert [row.waktu for row in rows] == ["10 Menit", "8 Menit"]
+    assert rows[0].kegiatan == "Memberi paraf pada konsep Surat Keterangan Tidak Mampu"
+    assert rows[1].kegiatan == "Menandatangani Surat Keterangan Tidak Mampu"
+
+
+def test_a_unit_whose_number_ocr_lost_stays_out_of_the_cells():
+    lines = [HEADER,
+             "1 | Menerima berkas permohonan Formulir 10 menit | Berkas permohonan",
+             "2 | Mencatat permohonan dalam buku Berkas permohonan Hari Buku register",
+             "register pelayanan lengkap"]
+    rows = text_ocr.parse(lines)[0].rows
+    assert rows[1].waktu == "Hari"  # kept as printed: normalize reports a duration it cannot read
+    assert "Hari" not in f"{rows[1].kelengkapan} {rows[1].output}".split()
+    assert rows[1].output.startswith("Buku register")
+
+
+def test_a_ruling_mark_where_a_unit_wants_its_number_is_read_as_one_and_noted():
+    # Tesseract reads a thin "1" as "|"; the Waktu cell's rulings stand after the unit ("10 menit |").
+    lines = [HEADER,
+             "1 | Menerima berkas permohonan Formulir 10 menit | Berkas permohonan",
+             "2 | Mencatat permohonan dalam buku Berkas permohonan | Hari Buku register",
+             "register pelayanan lengkap",
+             "3 | Memeriksa konsep surat Buku register 30 | Konsep surat",
+             "keterangan | menit yang telah diparaf"]
+    sop = text_ocr.parse(lines)[0]
+    assert [row.waktu for row in sop.rows] == ["10 menit", "1 Hari", "30 menit"]
+    assert [(note.code, note.row) for note in sop.notes if "'| Hari'" in note.message] == [("ocr-garbled", 1)]
+    assert sop.rows[1].output.startswith("Buku register")
+
+
+def test_a_continuation_word_goes_to_the_cell_that_makes_one_rows_output_the_next_rows_kelengkapan():
+    # "lengkap" under "Berkas permohonan" fits the Kelengkapan and the Output column alike; only the document's
+    # flow (row 2's Output is row 3's Kelengkapan, row 2's Kelengkapan is row 1's Output) tells which it ends.
+    lines = ["SOP Pelayanan Surat Keterangan Usaha", HEADER,
+             "1 Menerima berkas permohonan dari Formulir permohonan 10 menit | Berkas permohonan",
+             "pemohon dan mencatatnya dalam buku",
+             "register",
+             "2 Memeriksa kelengkapan berkas Berkas permohonan 15 menit | Berkas permohonan",
+             "permohonan. Jika lengkap diteruskan lengkap",
+             "kepada Kepala Seksi, jika tidak",
+             "dikembalikan kepada pemohon",
+             "3 Menyusun konsep surat keterangan Berkas permohonan 30 menit | Konsep surat",
+             "usaha berdasarkan berkas yang lengkap keterangan usaha",
+             "telah diperiksa",
+             "4 Menandatangani surat keterangan Konsep surat 10 menit | Surat keterangan",
+             "usaha keterangan usaha usaha"]
+    rows = text_ocr.parse(lines)[0].rows
+    assert [row.kelengkapan for row in rows] == ["Formulir permohonan", "Berkas permohonan",
+                                                 "Berkas permohonan lengkap", "Konsep surat keterangan usaha"]
+    assert [row.output for row in rows] == ["Berkas permohonan", "Berkas permohonan lengkap",
+                                            "Konsep surat keterangan usaha", "Surat keterangan usaha"]
+    assert rows[2].kegiatan == "Menyusun konsep surat keterangan usaha berdasarkan berkas yang telah diperiksa"
+
+
+def test_under_a_header_naming_the_unit_the_first_lines_number_beats_a_unit_phrase_further_down():
+    # "10 bulan" belongs to the Keterangan "Paling lambat tanggal 10 bulan berikutnya", not to the Waktu cell.
+    lines = ["No Kegiatan Camat Staf Persyaratan/Kelengkapan Waktu (Menit) Output Keterangan",
+             "1 | Memberikan arahan dan disposisi Surat edaran 15 Lembar disposisi",
+             "penyusunan surat izin cuti",
+             "2 | Menyiapkan format pengumpulan data surat Lembar disposisi 30 Format isian | Paling lambat tanggal",
+             "izin cuti 10 bulan berikutnya"]
+    rows = text_ocr.parse(lines)[0].rows
+    assert [row.waktu for row in rows] == ["15", "30"]
+
+
+def test_short_capitals_ocr_spells_differently_or_that_shout_a_preposition_are_symbol_scraps():
+    # OCR prints one symbol as "Pe" under one row and "PE" under the next, and "KE" / "PER" look like the words
+    # "ke" / "per" (the lower-case words stay words); an acronym ("SK", "BPK") is printed the same way throughout.
+    lines = ["Menyusun SK penetapan tim Draf SK", "register pelayanan Pe lengkap", "Menerima laporan BPK", "& Pe",
+             "Memeriksa laporan BPK dan", "PE EA PA PE PRA", "Berkas permohonan KE KE", "dikirim ke Camat",
+             "PER", "Bea PE na ea Aa PER"]
+    lexicon = text_ocr_scraps.Lexicon(lines)
+    assert [lexicon.is_scrap(t) for t in ("PE", "Pe", "KE", "PER")] == [True] * 4
+    assert [lexicon.is_scrap(t) for t in ("SK", "BPK", "ke", "per", "dan")] == [False] * 5
+    assert lexicon.is_scrap_line(["PE", "EA", "PA", "PE", "PRA"]) and lexicon.is_scrap_line(["PER"])

@@ -102,8 +102,8 @@ Template = Annotated[
 Pdf = Annotated[bool, typer.Option("--pdf", help="Also convert each DOCX to PDF with LibreOffice.")]
 Workers = Annotated[
     int | None,
-    typer.Option("--workers", "-j", metavar="N", min=1, show_default="CPU count; with --scheduler: its threads",
-                 help="Files processed at once, each in its own process."),
+    typer.Option("--workers", "-j", metavar="N", min=1, show_default="every CPU busy; with --scheduler: its threads",
+                 help="Files processed at once, each in its own process on one CPU of its own (its OCR too)."),
 ]
 Timeout = Annotated[
     float,
@@ -171,8 +171,8 @@ def run(
         _err_line("sopbaku: no input files found")
         raise typer.Exit(ExitCode.input_file)
     options = batch.OutputOptions(out, template=template, pdf=pdf)
-    with _reported(None), parallel.open_runner(workers, scheduler) as runner:
-        settings = parallel.fitted(settings, runner, timeout, local=scheduler is None)
+    with _reported(None), parallel.open_runner(workers, scheduler, len(files)) as runner:
+        settings = parallel.fitted(settings, runner, timeout)
         summary = _run_with_progress(files, partial(pipeline.extract, settings=settings), options, runner, timeout,
                                      log_json, settings.limits)
     _print_summary(summary, out)
@@ -367,7 +367,7 @@ def watch(
     signal.signal(signal.SIGINT, stop_softly)
     try:
         with _reported(inbox), parallel.open_runner(workers, scheduler) as runner:
-            settings = parallel.fitted(settings, runner, timeout, local=scheduler is None)
+            settings = parallel.fitted(settings, runner, timeout)
             hot_folder.check_folders(inbox, out)
             options = batch.OutputOptions(batch.prepare_out_dir(out), template=template, pdf=pdf)
             watcher = hot_folder.Watcher(config, partial(pipeline.extract, settings=settings), options, runner,

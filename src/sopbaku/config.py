@@ -56,8 +56,8 @@ class LimitSettings:
     #: Wall-clock seconds for one file: ``run``/``watch`` stop its worker then (``--timeout``), and an OCR
     #: subprocess is killed at this limit at the latest.
     per_file_seconds: float = 300.0
-    #: Threads one file may use for its pages (OCR); 0 = every CPU. ``run``/``watch`` set it to CPUs / workers,
-    #: so that parallel files do not oversubscribe the machine.
+    #: Threads one file may use for its pages (OCR); 0 = every CPU. ``run``/``watch`` set it to the CPUs of a
+    #: worker's share (one with ``--workers``), so that parallel files do not oversubscribe the machine.
     cpus_per_file: int = 0
     #: Address-space cap of a worker process (``resource.RLIMIT_AS``); 0 leaves it unlimited.
     max_worker_memory_mb: int = 4096
