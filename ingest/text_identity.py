@@ -647,6 +647,15 @@ def signature_span(lines: list[str]) -> tuple[int, int] | None:
     return dated, (below[-1] if below else dated) + 1
 
 
+def opens_dated_signature(lines: list[str]) -> bool:
+    """``lines`` open with a signer's place and date and hold a NIP line below it.
+
+    That pair is a signer block however OCR spaced it, even with no blank line
+    between it and the last table row.
+    """
+    return bool(lines) and bool(_PLACE_DATE.match(clean(lines[0]))) and any(_NIP_LINE.match(x) for x in lines[1:])
+
+
 def _opens_next_sop(line: str) -> bool:
     text = clean(line)
     return ("\t" in line.strip() or is_title_line(line) or is_identity_line(line)

@@ -215,7 +215,8 @@ def _read_body(entries: list[_Line], i: int, page: _Page) -> int:
         if _is_header_start(line.tokens):
             break
         if page.body and _step_number(line.tokens) is None and (
-                line.gap >= PAGE_GAP or _opens_table(entries[i:]) or (line.gap and _opens_text_block(entries[i:]))):
+                line.gap >= PAGE_GAP or _opens_table(entries[i:]) or (line.gap and _opens_text_block(entries[i:]))
+                or text_identity.opens_dated_signature([e.text for e in entries[i:i + SIGNATURE_LOOKAHEAD]])):
             break
         page.body.append(line)
         i += 1

@@ -412,6 +412,22 @@ def test_a_last_row_that_lost_its_number_above_the_signer_block_stays_a_row():
     assert sop.signature.startswith("Tanete Riattang, 21 Februari 2022")
 
 
+def test_a_signer_block_printed_right_under_the_last_row_stays_out_of_its_cells():
+    lines = [HEADER, "",
+             "1 | Menyusun draf usulan kenaikan pangkat Disposisi pimpinan 2 Hari Konsep usulan kenaikan",
+             "berdasarkan bahan yang telah dihimpun pangkat",
+             "2 | Mengarsipkan usulan kenaikan pangkat Usulan kenaikan pangkat | 10 Menit | Arsip usulan",
+             "Sukasari, 2 Maret 2023",
+             "Camat Sukasari",
+             "Drs. Dewi Saputra, S.STP",
+             "NIP. 196612191995111007"]
+    sop = text_ocr.parse(lines)[0]
+    assert len(sop.rows) == 2
+    last = sop.rows[-1]
+    assert "Sukasari" not in f"{last.kelengkapan} {last.output}" and "NIP" not in f"{last.output}"
+    assert sop.signature.startswith("Sukasari, 2 Maret 2023") and sop.signature.endswith("196612191995111007")
+
+
 def test_the_dump_itself_tells_symbol_scraps_from_words():
     lines = ["Memberikan Surat Edaran Disposisi SE", "Memberikan EKT & pencukupannya SE Bupati",
              "Menyusun draf laporan Surat edaran", "KEREN", "PA NA", "Pn PA ea", "Jika PA Konsep laporan",
