@@ -640,20 +640,16 @@ def signature_span(lines: list[str]) -> tuple[int, int] | None:
                 break
             start, taken = k, taken + 1
         return start, nip + 1
-    dated = next((k for k in range(limit) if _PLACE_DATE.match(clean(lines[k]))), None)
+    dated = next((k for k in range(limit) if is_place_date(lines[k])), None)
     if dated is None:
         return None
     below = [k for k in range(dated + 1, limit) if not is_blank(lines[k])][:3]
     return dated, (below[-1] if below else dated) + 1
 
 
-def opens_dated_signature(lines: list[str]) -> bool:
-    """``lines`` open with a signer's place and date and hold a NIP line below it.
-
-    That pair is a signer block however OCR spaced it, even with no blank line
-    between it and the last table row.
-    """
-    return bool(lines) and bool(_PLACE_DATE.match(clean(lines[0]))) and any(_NIP_LINE.match(x) for x in lines[1:])
+def is_place_date(line: str) -> bool:
+    """The line is a signer's place and date ("Sukasari, 2 Maret 2023"): where a signer block starts."""
+    return bool(_PLACE_DATE.match(clean(line)))
 
 
 def _opens_next_sop(line: str) -> bool:

@@ -215,8 +215,8 @@ def _read_body(entries: list[_Line], i: int, page: _Page) -> int:
         if _is_header_start(line.tokens):
             break
         if page.body and _step_number(line.tokens) is None and (
-                line.gap >= PAGE_GAP or _opens_table(entries[i:]) or (line.gap and _opens_text_block(entries[i:]))
-                or text_identity.opens_dated_signature([e.text for e in entries[i:i + SIGNATURE_LOOKAHEAD]])):
+                line.gap >= PAGE_GAP or _opens_table(entries[i:])
+                or ((line.gap or text_identity.is_place_date(line.text)) and _opens_text_block(entries[i:]))):
             break
         page.body.append(line)
         i += 1
@@ -230,7 +230,7 @@ def _opens_table(entries: list[_Line]) -> bool:
 
 
 def _opens_text_block(entries: list[_Line]) -> bool:
-    """After a blank line: a signer block or an identity page starts here, not more table.
+    """After a blank line (or at a signer's place and date): a signer block or an identity page starts here.
 
     A line of running text (a row whose number OCR lost, above the signer's
     place and date) never opens a signer block, whatever the block below it.
